@@ -1,0 +1,92 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { AuthUser } from '../common/auth/auth-user';
+import { Page } from '../common/dto/pagination.dto';
+import { DomainError } from '../common/errors/domain-error';
+import { Course } from './course.entity';
+import { CourseRepository } from './course.repository';
+import { assertCourseTransition, canManageCourse, isCourseVisible } from './domain/course-status';
+import {
+  CourseResponseDto,
+  CreateCourseDto,
+  ListCoursesQueryDto,
+  toCourseResponse,
+  UpdateCourseDto,
+} from './dto/course.dto';
+
+@Injectable()
+export class CoursesService {
+  constructor(
+    private readonly courses: CourseRepository,
+    private readonly em: EntityManager,
+  ) {}
+
+  async create(caller: AuthUser, dto: CreateCourseDto): Promise<CourseResponseDto> {
+    const course = this.courses.create({
+      title: dto.title,
+      description: dto.description ?? null,
+      instructorId: caller.id,
+      status: 'draft',
+    });
+    await this.em.flush();
+    return toCourseResponse(course);
+  }
+
+  async list(
+    caller: AuthUser | undefined,
+    query: ListCoursesQueryDto,
+  ): Promise<Page<CourseResponseDto>> {
+    const page = await this.courses.listVisible(caller, {
+      status: query.status,
+      instructorId: query.instructor_id,
+      search: query.q,
+      skip: query.skip,
+      limit: query.limit,
+    });
+    return { ...page, items: page.items.map(toCourseResponse) };
+  }
+
+  async get(caller: AuthUser | undefined, courseId: number): Promise<CourseResponseDto> {
+    return toCourseResponse(await this.findVisible(caller, courseId));
+  }
+
+  async update(
+    caller: AuthUser,
+    courseId: number,
+    dto: UpdateCourseDto,
+  ): Promise<CourseResponseDto> {
+    const course = await this.findManageable(caller, courseId);
+    if (dto.status !== undefined) {
+      assertCourseTransition(course.status, dto.status);
+      course.status = dto.status;
+    }
+    if (dto.title !== undefined) course.title = dto.title;
+    if (dto.description !== undefined) course.description = dto.description;
+    await this.em.flush();
+    return toCourseResponse(course);
+  }
+
+  /** The course if the caller may see it; a hidden draft is indistinguishable from a missing one. */
+  async findVisible(caller: AuthUser | undefined, courseId: number): Promise<Course> {
+    const course = await this.courses.findOne({ id: courseId });
+    if (!course || !isCourseVisible(course, caller)) throw courseNotFound(courseId);
+    return course;
+  }
+
+  /** The course if the caller owns it or is an admin; 404 if hidden, 403 if visible but not theirs. */
+  async findManageable(caller: AuthUser, courseId: number): Promise<Course> {
+    const course = await this.findVisible(caller, courseId);
+    if (!canManageCourse(course, caller)) {
+      throw new DomainError(
+        'forbidden',
+        'NOT_COURSE_OWNER',
+        'Only the course instructor or an admin may change this course',
+      );
+    }
+    return course;
+  }
+}
+
+export function courseNotFound(courseId: number): DomainError {
+  return new DomainError('not_found', 'COURSE_NOT_FOUND', `Course ${courseId} not found`);
+}

@@ -1,0 +1,37 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JwtService } from '@nestjs/jwt';
+import { createApp } from '../../src/app.setup';
+import { AppConfig, loadAppConfig } from '../../src/config/app-config';
+import { Role } from '../../src/common/auth/auth-user';
+import { TEST_JWT_SECRET } from './test-env';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** The production app (same createApp/configureApp) on the databases of this test run. */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadAppConfig({ ...process.env, ...overrides });
+  const app = await createApp(config);
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, config, close: () => app.close() };
+}
+
+const jwt = new JwtService({ secret: TEST_JWT_SECRET });
+
+/** A bearer header for a user; `sub` may be sent as a string, as some issuers do. */
+export function bearer(id: number, role: Role, options: { subAsString?: boolean } = {}) {
+  const token = jwt.sign({ sub: options.subAsString ? String(id) : id, role });
+  return { authorization: `Bearer ${token}` };
+}
+
+export function expiredBearer(id: number, role: Role) {
+  const token = jwt.sign({ sub: id, role, exp: Math.floor(Date.now() / 1000) - 60 });
+  return { authorization: `Bearer ${token}` };
+}
+
+export function bearerSignedWith(secret: string, id: number, role: Role) {
+  return { authorization: `Bearer ${new JwtService({ secret }).sign({ sub: id, role })}` };
+}
