@@ -1,0 +1,214 @@
+import { EntityRepository } from '@mikro-orm/postgresql';
+import { Page } from '../common/dto/pagination.dto';
+import { EnrollmentState, EnrollmentStatus } from './domain/enrollment-transitions';
+import type { Enrollment, EnrollmentRecord } from './enrollment.entity';
+
+type Row = Record<string, unknown>;
+
+const COLUMNS = [
+  'id',
+  'student_id',
+  'course_id',
+  'status',
+  'enrolled_at',
+  'started_at',
+  'completed_at',
+  'dropped_at',
+  'last_accessed_at',
+  'payment_status',
+  'payment_amount',
+  'enrollment_source',
+  'time_spent_minutes',
+  'created_at',
+  'updated_at',
+];
+const SELECT = COLUMNS.join(', ');
+const SELECT_E = COLUMNS.map((c) => `e.${c}`).join(', ');
+
+export interface NewEnrollment {
+  studentId: number;
+  courseId: number;
+  paymentAmount: string | null;
+  enrollmentSource: string | null;
+}
+
+export interface EnrollmentListFilter {
+  status?: EnrollmentStatus;
+  skip: number;
+  limit: number;
+}
+
+/**
+ * Enrollments are read and written with single SQL statements (plain rows, no identity map), so
+ * every status change is an atomic compare-and-set and the methods work inside and outside an
+ * HTTP request (the progress code and scripts call them too).
+ */
+export class EnrollmentRepository extends EntityRepository<Enrollment> {
+  /** Inserts unless (student_id, course_id) exists; null when another row already holds it. */
+  async insertIfAbsent(data: NewEnrollment): Promise<EnrollmentRecord | null> {
+    const rows = await this.sql(
+      `insert into enrollments (student_id, course_id, status, payment_amount, enrollment_source)
+       values (?, ?, 'active', ?, ?)
+       on conflict (student_id, course_id) do nothing
+       returning ${SELECT}`,
+      [data.studentId, data.courseId, data.paymentAmount, data.enrollmentSource],
+    );
+    return rows.length ? this.toRecord(rows[0]) : null;
+  }
+
+  async findById(id: number): Promise<EnrollmentRecord | null> {
+    const rows = await this.sql(`select ${SELECT} from enrollments where id = ?`, [id]);
+    return rows.length ? this.toRecord(rows[0]) : null;
+  }
+
+  /** The enrollment with the instructor of its course, for authorization, in one query. */
+  async findWithCourseOwner(
+    id: number,
+  ): Promise<{ enrollment: EnrollmentRecord; courseInstructorId: number } | null> {
+    const rows = await this.sql(
+      `select ${SELECT_E}, c.instructor_id as course_instructor_id
+       from enrollments e join courses c on c.id = e.course_id
+       where e.id = ?`,
+      [id],
+    );
+    if (!rows.length) return null;
+    return {
+      enrollment: this.toRecord(rows[0]),
+      courseInstructorId: Number(rows[0].course_instructor_id),
+    };
+  }
+
+  async findByStudentAndCourse(
+    studentId: number,
+    courseId: number,
+  ): Promise<EnrollmentRecord | null> {
+    const rows = await this.sql(
+      `select ${SELECT} from enrollments where student_id = ? and course_id = ?`,
+      [studentId, courseId],
+    );
+    return rows.length ? this.toRecord(rows[0]) : null;
+  }
+
+  /**
+   * Compare-and-set of a status change: applies `next` only if the row still has `expected`
+   * status. Null when a concurrent change got there first (the caller re-reads and re-decides).
+   */
+  async changeState(
+    id: number,
+    expected: EnrollmentStatus,
+    next: EnrollmentState,
+    extra: { paymentAmount?: string | null; enrollmentSource?: string | null } = {},
+  ): Promise<EnrollmentRecord | null> {
+    const rows = await this.sql(
+      `update enrollments set
+         status = ?, dropped_at = ?, completed_at = ?,
+         payment_amount = coalesce(?, payment_amount),
+         enrollment_source = coalesce(?, enrollment_source),
+         updated_at = now()
+       where id = ? and status = ?
+       returning ${SELECT}`,
+      [
+        next.status,
+        next.droppedAt,
+        next.completedAt,
+        extra.paymentAmount ?? null,
+        extra.enrollmentSource ?? null,
+        id,
+        expected,
+      ],
+    );
+    return rows.length ? this.toRecord(rows[0]) : null;
+  }
+
+  /** active -> completed, atomically; true only for the one call that made the change. */
+  async markCompleted(id: number): Promise<boolean> {
+    const result = await this.getEntityManager().execute<{ affectedRows: number }>(
+      `update enrollments set status = 'completed', completed_at = now(), updated_at = now()
+       where id = ? and status = 'active'`,
+      [id],
+      'run',
+    );
+    return result.affectedRows === 1;
+  }
+
+  /** Sets started_at on the first activity and last_accessed_at on every one. */
+  async touchAccess(id: number): Promise<void> {
+    await this.getEntityManager().execute(
+      `update enrollments set started_at = coalesce(started_at, now()), last_accessed_at = now(),
+         updated_at = now()
+       where id = ?`,
+      [id],
+      'run',
+    );
+  }
+
+  async hasEnrollmentWithStatus(
+    studentId: number,
+    courseId: number,
+    statuses: readonly EnrollmentStatus[],
+  ): Promise<boolean> {
+    const rows = await this.sql(
+      `select 1 from enrollments where student_id = ? and course_id = ? and status in (?)`,
+      [studentId, courseId, [...statuses]],
+    );
+    return rows.length > 0;
+  }
+
+  listForStudent(studentId: number, filter: EnrollmentListFilter) {
+    return this.list('student_id', studentId, filter);
+  }
+
+  listForCourse(courseId: number, filter: EnrollmentListFilter) {
+    return this.list('course_id', courseId, filter);
+  }
+
+  private async list(
+    column: 'student_id' | 'course_id',
+    value: number,
+    filter: EnrollmentListFilter,
+  ): Promise<Page<EnrollmentRecord>> {
+    const where = filter.status ? `${column} = ? and status = ?` : `${column} = ?`;
+    const params = filter.status ? [value, filter.status] : [value];
+    const [rows, counted] = await Promise.all([
+      this.sql(
+        `select ${SELECT} from enrollments where ${where}
+         order by enrolled_at desc, id desc limit ? offset ?`,
+        [...params, filter.limit, filter.skip],
+      ),
+      this.sql(`select count(*)::int as total from enrollments where ${where}`, params),
+    ]);
+    return {
+      items: rows.map((r) => this.toRecord(r)),
+      total: Number(counted[0].total),
+      skip: filter.skip,
+      limit: filter.limit,
+    };
+  }
+
+  private sql(query: string, params: unknown[]): Promise<Row[]> {
+    return this.getEntityManager().execute<Row[]>(query, params, 'all');
+  }
+
+  private toRecord(row: Row): EnrollmentRecord {
+    const platform = this.getEntityManager().getPlatform();
+    const date = (v: unknown) => platform.parseDate(v as string) as Date;
+    const optionalDate = (v: unknown) => (v == null ? null : date(v));
+    return {
+      id: Number(row.id),
+      studentId: Number(row.student_id),
+      courseId: Number(row.course_id),
+      status: row.status as EnrollmentStatus,
+      enrolledAt: date(row.enrolled_at),
+      startedAt: optionalDate(row.started_at),
+      completedAt: optionalDate(row.completed_at),
+      droppedAt: optionalDate(row.dropped_at),
+      lastAccessedAt: optionalDate(row.last_accessed_at),
+      paymentStatus: (row.payment_status as string | null) ?? null,
+      paymentAmount: row.payment_amount == null ? null : String(row.payment_amount),
+      enrollmentSource: (row.enrollment_source as string | null) ?? null,
+      timeSpentMinutes: Number(row.time_spent_minutes),
+      createdAt: date(row.created_at),
+      updatedAt: date(row.updated_at),
+    };
+  }
+}
