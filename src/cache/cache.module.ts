@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { ContentCacheService } from './content-cache.service';
 import { RedisService } from './redis.service';
 
 @Global()
 @Module({
-  providers: [RedisService],
-  exports: [RedisService],
+  providers: [RedisService, ContentCacheService],
+  exports: [RedisService, ContentCacheService],
 })
 export class CacheModule {}

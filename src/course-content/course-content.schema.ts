@@ -1,0 +1,92 @@
+import { Schema } from 'mongoose';
+
+export const COURSE_CONTENT_MODEL = 'CourseContent';
+
+const options = { _id: false, versionKey: false } as const;
+
+const ResourceSchema = new Schema(
+  {
+    resource_id: { type: String, required: true },
+    name: { type: String, required: true },
+    url: { type: String, required: true },
+    type: { type: String, required: true },
+    is_active: { type: Boolean, required: true },
+    legacy_id: Number,
+  },
+  options,
+);
+
+const LessonSchema = new Schema(
+  {
+    lesson_id: { type: String, required: true },
+    title: { type: String, required: true },
+    type: { type: String, required: true },
+    content: { type: String, default: null },
+    duration_minutes: { type: Number, default: null },
+    order: { type: Number, required: true },
+    is_preview: { type: Boolean, required: true },
+    is_active: { type: Boolean, required: true },
+    resources: { type: [ResourceSchema], default: [] },
+    legacy_id: Number,
+  },
+  options,
+);
+
+const QuizSchema = new Schema(
+  {
+    quiz_id: { type: String, required: true },
+    title: { type: String, required: true },
+    order: { type: Number, required: true },
+    passing_score: { type: Number, default: null },
+    is_active: { type: Boolean, required: true },
+    legacy_id: Number,
+  },
+  options,
+);
+
+const SummarySchema = new Schema(
+  {
+    summary_id: { type: String, required: true },
+    title: { type: String, required: true },
+    content: { type: String, default: null },
+    order: { type: Number, required: true },
+    is_active: { type: Boolean, required: true },
+    legacy_id: Number,
+  },
+  options,
+);
+
+const ModuleSchema = new Schema(
+  {
+    module_id: { type: String, required: true },
+    title: { type: String, required: true },
+    description: { type: String, default: null },
+    order: { type: Number, required: true },
+    is_published: { type: Boolean, required: true },
+    is_active: { type: Boolean, required: true },
+    lessons: { type: [LessonSchema], default: [] },
+    quizzes: { type: [QuizSchema], default: [] },
+    summaries: { type: [SummarySchema], default: [] },
+    legacy_id: Number,
+  },
+  options,
+);
+
+/** One document per course (DESIGN §3); `version` drives compare-and-set writes and the ETag. */
+export const CourseContentSchema = new Schema(
+  {
+    course_id: { type: Number, required: true },
+    version: { type: Number, required: true, default: 0 },
+    modules: { type: [ModuleSchema], default: [] },
+    metadata: {
+      total_modules: { type: Number, default: 0 },
+      total_lessons: { type: Number, default: 0 },
+      total_duration_hours: { type: Number, default: 0 },
+      tags: { type: [String], default: [] },
+    },
+    created_at: { type: Date, required: true },
+    updated_at: { type: Date, required: true },
+  },
+  { collection: 'course_content', versionKey: false, minimize: false, strict: 'throw' },
+);
+CourseContentSchema.index({ course_id: 1 }, { unique: true });

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { calculateObjectSize } from 'bson';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ContentCacheService } from '../cache/content-cache.service';
+import { AuthUser } from '../common/auth/auth-user';
+import { DomainError } from '../common/errors/domain-error';
+import { CoursesService } from '../courses/courses.service';
+import { canManageCourse } from '../courses/domain/course-status';
+import { EnrollmentsService } from '../enrollments/enrollments.service';
+import { CourseContentReader } from './course-content.reader';
+import { CourseContentRepository } from './course-content.repository';
+import { CONTENT_LIMITS, emptyContent, finalizeContent } from './domain/content-tree';
+import { CourseContent } from './domain/content.types';
+import { ContentAudience, ContentView, viewContent } from './domain/content-view';
+
+/** Enough for dozens of simultaneous writers to one course; each round lets one of them win. */
+const MAX_WRITE_ATTEMPTS = 60;
+
+export interface ContentWrite {
+  view: ContentView;
+  /** Id of the item a POST created, for the Location header. */
+  createdId?: string;
+}
+
+export interface ContentResult {
+  view: ContentView;
+  cache: 'HIT' | 'MISS';
+}
+
+/** An edit of the tree: takes the current document, returns the new one (and a created id). */
+export type ContentEdit = (
+  current: CourseContent,
+) => CourseContent | { content: CourseContent; id: string };
+
+@Injectable()
+export class CourseContentService {
+  constructor(
+    private readonly courses: CoursesService,
+    private readonly enrollments: EnrollmentsService,
+    private readonly repository: CourseContentRepository,
+    private readonly reader: CourseContentReader,
+    private readonly cache: ContentCacheService,
+  ) {}
+
+  /** The part of the content the caller may see (DESIGN §5), served through the cache. */
+  async read(
+    caller: AuthUser | undefined,
+    courseId: number,
+    includeInactive: boolean,
+  ): Promise<ContentResult> {
+    const course = await this.courses.findVisible(caller, courseId);
+    const audience = await this.audience(caller, course);
+    if (includeInactive && audience !== 'manager') {
+      throw new DomainError(
+        'forbidden',
+        'INCLUDE_INACTIVE_FORBIDDEN',
+        'Only the course instructor or an admin may see inactive content',
+      );
+    }
+    const { content, cache } = await this.reader.read(courseId);
+    const tree = content ?? emptyContent(courseId, course.createdAt);
+    return { view: viewContent(tree, audience, includeInactive), cache };
+  }
+
+  /**
+   * Applies an edit as one compare-and-set on `version` (DESIGN §4): read, edit with the pure
+   * tree functions, write only if nobody wrote in between, otherwise start over. With `ifMatch`
+   * a caller pins the version its edit was based on, and a newer document is a 412.
+   */
+  async write(
+    caller: AuthUser,
+    courseId: number,
+    ifMatch: number | undefined,
+    edit: ContentEdit,
+  ): Promise<ContentWrite> {
+    await this.courses.findManageable(caller, courseId);
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const stored = await this.repository.findByCourseId(courseId);
+      const current = stored ?? emptyContent(courseId, new Date());
+      if (ifMatch !== undefined && current.version !== ifMatch) {
+        throw new DomainError(
+          'precondition_failed',
+          'VERSION_MISMATCH',
+          `The content is at version ${current.version}, not ${ifMatch}; reload and retry`,
+          { current_version: current.version },
+        );
+      }
+      const edited = edit(current);
+      const { content, id } = 'content' in edited ? edited : { content: edited, id: undefined };
+      const next = finalizeContent({ ...content, version: current.version + 1 }, new Date());
+      assertDocumentSize(next);
+      const written = stored
+        ? await this.repository.replaceIfVersion(next, current.version)
+        : await this.repository.insert(next);
+      if (written) {
+        await this.cache.invalidate(courseId);
+        return { view: viewContent(next, 'manager', true), createdId: id };
+      }
+      // Lost the race: back off a little, with jitter so the losers do not collide again.
+      await sleep(Math.random() * Math.min(5 * (attempt + 1), 50));
+    }
+    throw new DomainError(
+      'conflict',
+      'CONCURRENT_MODIFICATION',
+      'The content is being changed by many writers at once; retry',
+    );
+  }
+
+  private async audience(
+    caller: AuthUser | undefined,
+    course: { id: number; instructorId: number },
+  ): Promise<ContentAudience> {
+    if (!caller) return 'public';
+    if (canManageCourse(course, caller)) return 'manager';
+    if (caller.role === 'student' && (await this.enrollments.isEnrolled(caller.id, course.id))) {
+      return 'enrolled';
+    }
+    return 'public';
+  }
+}
+
+function assertDocumentSize(content: CourseContent): void {
+  const bytes = calculateObjectSize(content as unknown as Record<string, unknown>);
+  if (bytes > CONTENT_LIMITS.documentBytes) {
+    throw new DomainError(
+      'too_large',
+      'CONTENT_TOO_LARGE',
+      `The course content would be ${bytes} bytes; at most ${CONTENT_LIMITS.documentBytes} are allowed`,
+    );
+  }
+}

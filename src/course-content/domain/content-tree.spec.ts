@@ -1,0 +1,310 @@
+import { DomainError } from '../../common/errors/domain-error';
+import {
+  addItem,
+  addModule,
+  addResource,
+  CONTENT_LIMITS,
+  computeMetadata,
+  emptyContent,
+  finalizeContent,
+  replaceContent,
+  updateItem,
+  updateModule,
+  updateResource,
+} from './content-tree';
+import { CourseContent } from './content.types';
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+const NOW = new Date('2026-01-01T00:00:00Z');
+
+function domainError(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+function courseWithLesson(): { content: CourseContent; moduleId: string; lessonId: string } {
+  const withModule = addModule(emptyContent(1, NOW), { title: 'M' });
+  const withLesson = addItem(withModule.content, withModule.id, 'lesson', {
+    title: 'L',
+    type: 'text',
+  });
+  return { content: withLesson.content, moduleId: withModule.id, lessonId: withLesson.id };
+}
+
+describe('content-tree', () => {
+  describe(addModule.name, () => {
+    it('generates ObjectId strings for the module and everything inside it', () => {
+      const { content, id } = addModule(emptyContent(1, NOW), {
+        title: 'M',
+        lessons: [
+          {
+            title: 'L',
+            type: 'video',
+            resources: [{ name: 'r', url: 'https://x.io', type: 'link' }],
+          },
+        ],
+        quizzes: [{ title: 'Q' }],
+        summaries: [{ title: 'S' }],
+      });
+      const module = content.modules[0];
+      expect(id).toMatch(OBJECT_ID);
+      expect(module.module_id).toBe(id);
+      for (const itemId of [
+        module.lessons[0].lesson_id,
+        module.lessons[0].resources[0].resource_id,
+        module.quizzes[0].quiz_id,
+        module.summaries[0].summary_id,
+      ]) {
+        expect(itemId).toMatch(OBJECT_ID);
+      }
+      expect(module).toMatchObject({ is_active: true, is_published: true, order: 0 });
+      expect(module.lessons[0]).toMatchObject({
+        is_active: true,
+        is_preview: false,
+        content: null,
+      });
+    });
+
+    it('places a module without order after the last one', () => {
+      const first = addModule(emptyContent(1, NOW), { title: 'A', order: 7 });
+      const second = addModule(first.content, { title: 'B' });
+      expect(second.content.modules[1].order).toBe(8);
+    });
+
+    it('keeps a given id (lower-cased), rejects a malformed one and one already used', () => {
+      const given = 'ABCDEFABCDEFABCDEFABCDEF';
+      const { content } = addModule(emptyContent(1, NOW), { title: 'A', module_id: given });
+      expect(content.modules[0].module_id).toBe(given.toLowerCase());
+      expect(domainError(() => addModule(content, { title: 'B', module_id: 'xyz' })).code).toBe(
+        'INVALID_ID',
+      );
+      const dup = domainError(() =>
+        addItem(content, given.toLowerCase(), 'quiz', { title: 'Q', quiz_id: given }),
+      );
+      expect(dup.kind).toBe('conflict');
+      expect(dup.code).toBe('DUPLICATE_ID');
+    });
+
+    it('does not mutate the document it was given', () => {
+      const start = emptyContent(1, NOW);
+      addModule(start, { title: 'A' });
+      expect(start.modules).toHaveLength(0);
+    });
+
+    it('refuses a module past the limit', () => {
+      const content = emptyContent(1, NOW);
+      content.modules = Array.from({ length: CONTENT_LIMITS.modules }, (_, i) => ({
+        module_id: i.toString(16).padStart(24, '0'),
+        title: 'm',
+        description: null,
+        order: i,
+        is_published: true,
+        is_active: true,
+        lessons: [],
+        quizzes: [],
+        summaries: [],
+      }));
+      expect(domainError(() => addModule(content, { title: 'one more' })).code).toBe(
+        'CONTENT_LIMIT_REACHED',
+      );
+    });
+  });
+
+  describe('item edits', () => {
+    it('updates only the fields a patch names', () => {
+      const { content, moduleId, lessonId } = courseWithLesson();
+      const next = updateItem(content, moduleId, 'lesson', lessonId, {
+        title: 'New',
+        content: undefined,
+      });
+      expect(next.modules[0].lessons[0]).toMatchObject({
+        title: 'New',
+        type: 'text',
+        content: null,
+      });
+    });
+
+    it('soft-deletes and restores through is_active without removing anything', () => {
+      const { content, moduleId, lessonId } = courseWithLesson();
+      const deleted = updateItem(content, moduleId, 'lesson', lessonId, { is_active: false });
+      expect(deleted.modules[0].lessons).toHaveLength(1);
+      expect(deleted.modules[0].lessons[0].is_active).toBe(false);
+      const restored = updateItem(deleted, moduleId, 'lesson', lessonId, { is_active: true });
+      expect(restored.modules[0].lessons[0].is_active).toBe(true);
+    });
+
+    it('answers not_found for an unknown module, item or resource', () => {
+      const { content, moduleId, lessonId } = courseWithLesson();
+      const unknown = '0123456789abcdef01234567';
+      expect(domainError(() => updateModule(content, unknown, { title: 'x' })).code).toBe(
+        'MODULE_NOT_FOUND',
+      );
+      expect(domainError(() => updateItem(content, moduleId, 'quiz', unknown, {})).code).toBe(
+        'QUIZ_NOT_FOUND',
+      );
+      expect(
+        domainError(() =>
+          addResource(content, moduleId, unknown, { name: 'r', url: 'https://x', type: 'pdf' }),
+        ).kind,
+      ).toBe('not_found');
+      expect(domainError(() => updateResource(content, moduleId, lessonId, unknown, {})).code).toBe(
+        'RESOURCE_NOT_FOUND',
+      );
+    });
+
+    it('adds and soft-deletes resources of a lesson', () => {
+      const { content, moduleId, lessonId } = courseWithLesson();
+      const added = addResource(content, moduleId, lessonId, {
+        name: 'r',
+        url: 'https://x.io',
+        type: 'pdf',
+      });
+      const hidden = updateResource(added.content, moduleId, lessonId, added.id, {
+        is_active: false,
+      });
+      expect(hidden.modules[0].lessons[0].resources[0]).toMatchObject({
+        resource_id: added.id,
+        is_active: false,
+      });
+    });
+  });
+
+  describe(replaceContent.name, () => {
+    it('keeps items the input omits, marked inactive, and keeps new ones', () => {
+      const { content, moduleId, lessonId } = courseWithLesson();
+      const other = addItem(content, moduleId, 'lesson', { title: 'Other', type: 'text' });
+      const next = replaceContent(other.content, {
+        modules: [
+          {
+            module_id: moduleId,
+            title: 'M2',
+            lessons: [{ lesson_id: lessonId, title: 'L', type: 'text' }],
+          },
+        ],
+      });
+      const lessons = next.modules[0].lessons;
+      expect(lessons.map((l) => [l.lesson_id, l.is_active])).toEqual([
+        [lessonId, true],
+        [other.id, false],
+      ]);
+    });
+
+    it('keeps an omitted module inactive with its children untouched', () => {
+      const { content, moduleId } = courseWithLesson();
+      const next = replaceContent(content, { modules: [{ title: 'Fresh' }] });
+      const old = next.modules.find((m) => m.module_id === moduleId);
+      expect(old).toMatchObject({ is_active: false });
+      expect(old?.lessons[0].is_active).toBe(true);
+      expect(next.modules).toHaveLength(2);
+    });
+
+    it('moves a lesson to another module instead of copying it', () => {
+      const { content, lessonId } = courseWithLesson();
+      const next = replaceContent(content, {
+        modules: [
+          { title: 'Target', lessons: [{ lesson_id: lessonId, title: 'Moved', type: 'text' }] },
+        ],
+      });
+      const all = next.modules.flatMap((m) => m.lessons.map((l) => l.lesson_id));
+      expect(all.filter((id) => id === lessonId)).toHaveLength(1);
+      expect(next.modules.find((m) => m.title === 'Target')?.lessons[0].title).toBe('Moved');
+    });
+
+    it('keeps omitted resources of a kept lesson inactive', () => {
+      const { content, moduleId, lessonId } = courseWithLesson();
+      const added = addResource(content, moduleId, lessonId, {
+        name: 'r',
+        url: 'https://x.io',
+        type: 'pdf',
+      });
+      const next = replaceContent(added.content, {
+        modules: [
+          {
+            module_id: moduleId,
+            title: 'M',
+            lessons: [{ lesson_id: lessonId, title: 'L', type: 'text' }],
+          },
+        ],
+      });
+      expect(next.modules[0].lessons[0].resources).toEqual([
+        expect.objectContaining({ resource_id: added.id, is_active: false }),
+      ]);
+    });
+
+    it('rejects an id used twice in the input or for another kind of item', () => {
+      const { content, moduleId } = courseWithLesson();
+      const id = '0123456789abcdef01234567';
+      expect(
+        domainError(() =>
+          replaceContent(content, {
+            modules: [
+              { title: 'a', module_id: id },
+              { title: 'b', module_id: id },
+            ],
+          }),
+        ).code,
+      ).toBe('DUPLICATE_ID');
+      expect(
+        domainError(() =>
+          replaceContent(content, {
+            modules: [{ title: 'a', lessons: [{ lesson_id: moduleId, title: 'x', type: 'text' }] }],
+          }),
+        ).code,
+      ).toBe('DUPLICATE_ID');
+    });
+  });
+
+  describe(finalizeContent.name, () => {
+    it('sorts every list by order, stably, and recounts metadata from active items', () => {
+      let content = emptyContent(1, NOW);
+      content = addModule(content, { title: 'second', order: 2 }).content;
+      const first = addModule(content, { title: 'first', order: 1 });
+      content = addItem(first.content, first.id, 'lesson', {
+        title: 'b',
+        type: 'text',
+        order: 5,
+        duration_minutes: 30,
+      }).content;
+      content = addItem(content, first.id, 'lesson', {
+        title: 'a',
+        type: 'text',
+        order: 5,
+        duration_minutes: 45,
+      }).content;
+      content = addItem(content, first.id, 'lesson', {
+        title: 'z',
+        type: 'text',
+        order: 1,
+        is_active: false,
+        duration_minutes: 600,
+      }).content;
+      const done = finalizeContent(content, NOW);
+      expect(done.modules.map((m) => m.title)).toEqual(['first', 'second']);
+      expect(done.modules[0].lessons.map((l) => l.title)).toEqual(['z', 'b', 'a']);
+      expect(done.metadata).toEqual({
+        total_modules: 2,
+        total_lessons: 2,
+        total_duration_hours: 1.25,
+        tags: [],
+      });
+    });
+  });
+
+  describe(computeMetadata.name, () => {
+    it('does not count lessons of inactive modules', () => {
+      const { content, moduleId } = courseWithLesson();
+      const hidden = updateModule(content, moduleId, { is_active: false });
+      expect(computeMetadata(hidden.modules, ['t'])).toEqual({
+        total_modules: 0,
+        total_lessons: 0,
+        total_duration_hours: 0,
+        tags: ['t'],
+      });
+    });
+  });
+});

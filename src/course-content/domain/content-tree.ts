@@ -1,0 +1,477 @@
+import { ObjectId } from 'bson';
+import { DomainError } from '../../common/errors/domain-error';
+import {
+  ContentMetadata,
+  CourseContent,
+  ItemType,
+  Lesson,
+  LessonType,
+  Module,
+  Quiz,
+  Resource,
+  ResourceType,
+  Summary,
+} from './content.types';
+
+/** Bounds that keep one course document far below MongoDB's 16 MB and cheap to cache. */
+export const CONTENT_LIMITS = {
+  modules: 200,
+  lessonsPerModule: 300,
+  quizzesPerModule: 100,
+  summariesPerModule: 100,
+  resourcesPerLesson: 50,
+  documentBytes: 4 * 1024 * 1024,
+} as const;
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+export interface ResourceInput {
+  resource_id?: string;
+  name: string;
+  url: string;
+  type: ResourceType;
+  is_active?: boolean;
+}
+
+export interface LessonInput {
+  lesson_id?: string;
+  title: string;
+  type: LessonType;
+  content?: string | null;
+  duration_minutes?: number | null;
+  order?: number;
+  is_preview?: boolean;
+  is_active?: boolean;
+  resources?: ResourceInput[];
+}
+
+export interface QuizInput {
+  quiz_id?: string;
+  title: string;
+  order?: number;
+  passing_score?: number | null;
+  is_active?: boolean;
+}
+
+export interface SummaryInput {
+  summary_id?: string;
+  title: string;
+  content?: string | null;
+  order?: number;
+  is_active?: boolean;
+}
+
+export interface ModuleInput {
+  module_id?: string;
+  title: string;
+  description?: string | null;
+  order?: number;
+  is_published?: boolean;
+  is_active?: boolean;
+  lessons?: LessonInput[];
+  quizzes?: QuizInput[];
+  summaries?: SummaryInput[];
+}
+
+export interface ContentInput {
+  modules: ModuleInput[];
+  metadata?: { tags?: string[] };
+}
+
+export type ModulePatch = Partial<
+  Omit<ModuleInput, 'module_id' | 'lessons' | 'quizzes' | 'summaries'>
+>;
+export type LessonPatch = Partial<Omit<LessonInput, 'lesson_id' | 'resources'>>;
+export type QuizPatch = Partial<Omit<QuizInput, 'quiz_id'>>;
+export type SummaryPatch = Partial<Omit<SummaryInput, 'summary_id'>>;
+export type ResourcePatch = Partial<Omit<ResourceInput, 'resource_id'>>;
+
+interface ItemShapes {
+  lesson: { item: Lesson; input: LessonInput; patch: LessonPatch };
+  quiz: { item: Quiz; input: QuizInput; patch: QuizPatch };
+  summary: { item: Summary; input: SummaryInput; patch: SummaryPatch };
+}
+
+const COLLECTION = { lesson: 'lessons', quiz: 'quizzes', summary: 'summaries' } as const;
+const ID_FIELD = { lesson: 'lesson_id', quiz: 'quiz_id', summary: 'summary_id' } as const;
+const LIMIT = {
+  lesson: CONTENT_LIMITS.lessonsPerModule,
+  quiz: CONTENT_LIMITS.quizzesPerModule,
+  summary: CONTENT_LIMITS.summariesPerModule,
+} as const;
+
+type IdKind = 'module' | ItemType | 'resource';
+
+/** A new content document for a course that has none yet (version 0: not stored). */
+export function emptyContent(courseId: number, now: Date): CourseContent {
+  return {
+    course_id: courseId,
+    version: 0,
+    modules: [],
+    metadata: { total_modules: 0, total_lessons: 0, total_duration_hours: 0, tags: [] },
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+export function newObjectIdString(): string {
+  return new ObjectId().toHexString();
+}
+
+/** Every id in the course with the kind of item it names. */
+function idIndex(content: CourseContent): Map<string, IdKind> {
+  const ids = new Map<string, IdKind>();
+  for (const m of content.modules) {
+    ids.set(m.module_id, 'module');
+    for (const l of m.lessons) {
+      ids.set(l.lesson_id, 'lesson');
+      for (const r of l.resources) ids.set(r.resource_id, 'resource');
+    }
+    for (const q of m.quizzes) ids.set(q.quiz_id, 'quiz');
+    for (const s of m.summaries) ids.set(s.summary_id, 'summary');
+  }
+  return ids;
+}
+
+function normaliseGivenId(id: string, kind: IdKind): string {
+  const normalised = id.toLowerCase();
+  if (!OBJECT_ID.test(normalised)) {
+    throw new DomainError(
+      'invalid',
+      'INVALID_ID',
+      `${kind}_id must be a 24-character hex ObjectId`,
+    );
+  }
+  return normalised;
+}
+
+function duplicateId(id: string): DomainError {
+  return new DomainError('conflict', 'DUPLICATE_ID', `Id ${id} is already used in this course`, {
+    id,
+  });
+}
+
+/** Hands out ids: a given one must be well-formed and not used elsewhere in the course. */
+class IdAllocator {
+  private readonly claimed = new Set<string>();
+  constructor(private readonly taken: Map<string, IdKind>) {}
+
+  claim(given: string | undefined, kind: IdKind): string {
+    if (given === undefined) return newObjectIdString();
+    const id = normaliseGivenId(given, kind);
+    if (this.taken.has(id) || this.claimed.has(id)) throw duplicateId(id);
+    this.claimed.add(id);
+    return id;
+  }
+}
+
+function nextOrder(items: { order: number }[]): number {
+  return items.reduce((max, i) => Math.max(max, i.order + 1), 0);
+}
+
+function buildResource(input: ResourceInput, ids: IdAllocator): Resource {
+  return {
+    resource_id: ids.claim(input.resource_id, 'resource'),
+    name: input.name,
+    url: input.url,
+    type: input.type,
+    is_active: input.is_active ?? true,
+  };
+}
+
+function buildLesson(input: LessonInput, ids: IdAllocator, order: number): Lesson {
+  return {
+    lesson_id: ids.claim(input.lesson_id, 'lesson'),
+    title: input.title,
+    type: input.type,
+    content: input.content ?? null,
+    duration_minutes: input.duration_minutes ?? null,
+    order: input.order ?? order,
+    is_preview: input.is_preview ?? false,
+    is_active: input.is_active ?? true,
+    resources: (input.resources ?? []).map((r) => buildResource(r, ids)),
+  };
+}
+
+function buildQuiz(input: QuizInput, ids: IdAllocator, order: number): Quiz {
+  return {
+    quiz_id: ids.claim(input.quiz_id, 'quiz'),
+    title: input.title,
+    order: input.order ?? order,
+    passing_score: input.passing_score ?? null,
+    is_active: input.is_active ?? true,
+  };
+}
+
+function buildSummary(input: SummaryInput, ids: IdAllocator, order: number): Summary {
+  return {
+    summary_id: ids.claim(input.summary_id, 'summary'),
+    title: input.title,
+    content: input.content ?? null,
+    order: input.order ?? order,
+    is_active: input.is_active ?? true,
+  };
+}
+
+const BUILDERS = { lesson: buildLesson, quiz: buildQuiz, summary: buildSummary } as const;
+
+function buildModule(input: ModuleInput, ids: IdAllocator, order: number): Module {
+  return {
+    module_id: ids.claim(input.module_id, 'module'),
+    title: input.title,
+    description: input.description ?? null,
+    order: input.order ?? order,
+    is_published: input.is_published ?? true,
+    is_active: input.is_active ?? true,
+    lessons: (input.lessons ?? []).map((l, i) => buildLesson(l, ids, i)),
+    quizzes: (input.quizzes ?? []).map((q, i) => buildQuiz(q, ids, i)),
+    summaries: (input.summaries ?? []).map((s, i) => buildSummary(s, ids, i)),
+  };
+}
+
+function notFound(kind: IdKind, id: string): DomainError {
+  const code = `${kind.toUpperCase()}_NOT_FOUND`;
+  return new DomainError('not_found', code, `No ${kind} ${id} in this course`);
+}
+
+function findModule(content: CourseContent, moduleId: string): Module {
+  const module = content.modules.find((m) => m.module_id === moduleId);
+  if (!module) throw notFound('module', moduleId);
+  return module;
+}
+
+function itemsOf<K extends ItemType>(module: Module, kind: K): ItemShapes[K]['item'][] {
+  return module[COLLECTION[kind]] as ItemShapes[K]['item'][];
+}
+
+function findItem<K extends ItemType>(
+  module: Module,
+  kind: K,
+  itemId: string,
+): ItemShapes[K]['item'] {
+  const idField = ID_FIELD[kind];
+  const item = itemsOf(module, kind).find(
+    (i) => (i as unknown as Record<string, string>)[idField] === itemId,
+  );
+  if (!item) throw notFound(kind, itemId);
+  return item;
+}
+
+function limitReached(what: string, limit: number): DomainError {
+  return new DomainError(
+    'conflict',
+    'CONTENT_LIMIT_REACHED',
+    `At most ${limit} ${what} are allowed`,
+    {
+      limit,
+    },
+  );
+}
+
+/** Copies the tree so edits never mutate the caller's (possibly cached) document. */
+export function cloneContent(content: CourseContent): CourseContent {
+  return structuredClone(content);
+}
+
+export function addModule(
+  content: CourseContent,
+  input: ModuleInput,
+): { content: CourseContent; id: string } {
+  const next = cloneContent(content);
+  if (next.modules.length >= CONTENT_LIMITS.modules)
+    throw limitReached('modules', CONTENT_LIMITS.modules);
+  const module = buildModule(input, new IdAllocator(idIndex(next)), nextOrder(next.modules));
+  next.modules.push(module);
+  return { content: next, id: module.module_id };
+}
+
+export function updateModule(
+  content: CourseContent,
+  moduleId: string,
+  patch: ModulePatch,
+): CourseContent {
+  const next = cloneContent(content);
+  Object.assign(findModule(next, moduleId), definedOnly(patch));
+  return next;
+}
+
+export function addItem<K extends ItemType>(
+  content: CourseContent,
+  moduleId: string,
+  kind: K,
+  input: ItemShapes[K]['input'],
+): { content: CourseContent; id: string } {
+  const next = cloneContent(content);
+  const module = findModule(next, moduleId);
+  const items = itemsOf(module, kind);
+  if (items.length >= LIMIT[kind]) throw limitReached(COLLECTION[kind], LIMIT[kind]);
+  const build = BUILDERS[kind] as (
+    i: ItemShapes[K]['input'],
+    ids: IdAllocator,
+    o: number,
+  ) => ItemShapes[K]['item'];
+  const item = build(input, new IdAllocator(idIndex(next)), nextOrder(items));
+  items.push(item);
+  return { content: next, id: (item as unknown as Record<string, string>)[ID_FIELD[kind]] };
+}
+
+export function updateItem<K extends ItemType>(
+  content: CourseContent,
+  moduleId: string,
+  kind: K,
+  itemId: string,
+  patch: ItemShapes[K]['patch'],
+): CourseContent {
+  const next = cloneContent(content);
+  Object.assign(findItem(findModule(next, moduleId), kind, itemId), definedOnly(patch));
+  return next;
+}
+
+export function addResource(
+  content: CourseContent,
+  moduleId: string,
+  lessonId: string,
+  input: ResourceInput,
+): { content: CourseContent; id: string } {
+  const next = cloneContent(content);
+  const lesson = findItem(findModule(next, moduleId), 'lesson', lessonId);
+  if (lesson.resources.length >= CONTENT_LIMITS.resourcesPerLesson) {
+    throw limitReached('resources per lesson', CONTENT_LIMITS.resourcesPerLesson);
+  }
+  const resource = buildResource(input, new IdAllocator(idIndex(next)));
+  lesson.resources.push(resource);
+  return { content: next, id: resource.resource_id };
+}
+
+export function updateResource(
+  content: CourseContent,
+  moduleId: string,
+  lessonId: string,
+  resourceId: string,
+  patch: ResourcePatch,
+): CourseContent {
+  const next = cloneContent(content);
+  const lesson = findItem(findModule(next, moduleId), 'lesson', lessonId);
+  const resource = lesson.resources.find((r) => r.resource_id === resourceId);
+  if (!resource) throw notFound('resource', resourceId);
+  Object.assign(resource, definedOnly(patch));
+  return next;
+}
+
+/**
+ * PUT of the whole tree. Items are matched by id; an existing item the input does not mention
+ * anywhere is kept, marked inactive, where it was — nothing is ever removed, and an item moved
+ * to another module is moved, not copied.
+ */
+export function replaceContent(content: CourseContent, input: ContentInput): CourseContent {
+  const existing = idIndex(content);
+  const given = new Map<string, IdKind>();
+  const ids = {
+    claim(id: string | undefined, kind: IdKind): string {
+      if (id === undefined) return newObjectIdString();
+      const normalised = normaliseGivenId(id, kind);
+      const previous = existing.get(normalised);
+      if (given.has(normalised) || (previous !== undefined && previous !== kind)) {
+        throw duplicateId(normalised);
+      }
+      given.set(normalised, kind);
+      return normalised;
+    },
+  } as IdAllocator;
+
+  const modules = input.modules.map((m, i) => buildModule(m, ids, i));
+  const byId = new Map(modules.map((m) => [m.module_id, m]));
+  const omitted = <T>(items: T[], idOf: (i: T) => string): T[] =>
+    items.filter((i) => !given.has(idOf(i)));
+
+  // Resources of a lesson the input keeps (even in another module) that it no longer lists.
+  const keptLessonsById = new Map(modules.flatMap((m) => m.lessons.map((l) => [l.lesson_id, l])));
+  for (const old of content.modules) {
+    for (const lesson of old.lessons) {
+      keptLessonsById
+        .get(lesson.lesson_id)
+        ?.resources.push(...inactive(omitted(lesson.resources, (r) => r.resource_id)));
+    }
+  }
+
+  for (const old of content.modules) {
+    const target = byId.get(old.module_id);
+    const lessons = omitted(old.lessons, (l) => l.lesson_id).map((l) => ({
+      ...l,
+      resources: omitted(l.resources, (r) => r.resource_id),
+    }));
+    const quizzes = omitted(old.quizzes, (q) => q.quiz_id);
+    const summaries = omitted(old.summaries, (s) => s.summary_id);
+    if (!target) {
+      // The whole module goes inactive; its children keep their own flags for a later restore.
+      modules.push({ ...old, is_active: false, lessons, quizzes, summaries });
+      continue;
+    }
+    target.lessons.push(...inactive(lessons));
+    target.quizzes.push(...inactive(quizzes));
+    target.summaries.push(...inactive(summaries));
+  }
+  const next: CourseContent = { ...cloneContent(content), modules };
+  if (input.metadata?.tags) next.metadata = { ...next.metadata, tags: [...input.metadata.tags] };
+  assertCounts(next);
+  return next;
+}
+
+function assertCounts(content: CourseContent): void {
+  if (content.modules.length > CONTENT_LIMITS.modules) {
+    throw limitReached('modules', CONTENT_LIMITS.modules);
+  }
+  for (const m of content.modules) {
+    for (const kind of ['lesson', 'quiz', 'summary'] as const) {
+      if (itemsOf(m, kind).length > LIMIT[kind]) throw limitReached(COLLECTION[kind], LIMIT[kind]);
+    }
+    for (const l of m.lessons) {
+      if (l.resources.length > CONTENT_LIMITS.resourcesPerLesson) {
+        throw limitReached('resources per lesson', CONTENT_LIMITS.resourcesPerLesson);
+      }
+    }
+  }
+}
+
+function inactive<T extends { is_active: boolean }>(items: T[]): T[] {
+  return items.map((i) => ({ ...i, is_active: false }));
+}
+
+const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.order;
+
+/**
+ * Brings an edited tree into its stored form: every list sorted by `order` (stable, so equal
+ * orders keep insertion order), metadata recounted from active items, timestamps set.
+ */
+export function finalizeContent(content: CourseContent, now: Date): CourseContent {
+  const modules = [...content.modules].sort(byOrder).map((m) => ({
+    ...m,
+    lessons: [...m.lessons].sort(byOrder),
+    quizzes: [...m.quizzes].sort(byOrder),
+    summaries: [...m.summaries].sort(byOrder),
+  }));
+  return {
+    ...content,
+    modules,
+    metadata: computeMetadata(modules, content.metadata?.tags ?? []),
+    updated_at: now,
+  };
+}
+
+/** Totals over active items only, so they never count what students cannot see. */
+export function computeMetadata(modules: Module[], tags: string[]): ContentMetadata {
+  const active = modules.filter((m) => m.is_active);
+  const lessons = active.flatMap((m) => m.lessons.filter((l) => l.is_active));
+  const minutes = lessons.reduce((sum, l) => sum + (l.duration_minutes ?? 0), 0);
+  return {
+    total_modules: active.length,
+    total_lessons: lessons.length,
+    total_duration_hours: Math.round((minutes / 60) * 100) / 100,
+    tags,
+  };
+}
+
+/** Drops keys whose value is `undefined` so a PATCH only touches the fields it names. */
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
