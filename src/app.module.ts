@@ -1,12 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CacheModule } from './cache/cache.module';
+import { CertificatesModule } from './certificates/certificates.module';
 import { AuthModule } from './common/auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { CourseContentModule } from './course-content/course-content.module';
 import { CoursesModule } from './courses/courses.module';
 import { DatabaseModule } from './database/database.module';
+import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { HealthModule } from './health/health.module';
+import { ProgressModule } from './progress/progress.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +33,10 @@ export class AppModule {
         AuthModule,
         HealthModule,
         CoursesModule,
+        EnrollmentsModule,
+        CertificatesModule,
+        CourseContentModule,
+        ProgressModule,
       ],
     };
   }

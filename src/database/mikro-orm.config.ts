@@ -2,9 +2,12 @@ import { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { migrationsList } from '../../migrations';
+import { Certificate } from '../certificates/certificate.entity';
 import { Course } from '../courses/course.entity';
+import { Enrollment } from '../enrollments/enrollment.entity';
+import { Progress } from '../progress/progress.entity';
 
-export const ENTITIES = [Course];
+export const ENTITIES = [Course, Enrollment, Certificate, Progress];
 
 export interface PostgresSettings {
   databaseUrl: string;

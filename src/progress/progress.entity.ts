@@ -1,0 +1,35 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { ItemType } from '../course-content/domain/content.types';
+
+/**
+ * One completed item of one student (DESIGN §3). Mapped for the schema's sake; the hot paths
+ * read and write it as plain rows through ProgressRepository.
+ */
+@Entity({ tableName: 'progress' })
+export class Progress {
+  [OptionalProps]?: 'score' | 'completedAt' | 'createdAt';
+
+  @PrimaryKey({ type: 'bigint' })
+  id: string;
+
+  @Property({ type: 'integer' })
+  userId: number;
+
+  @Property({ type: 'integer' })
+  courseId: number;
+
+  @Property({ type: 'string', length: 20 })
+  itemType: ItemType;
+
+  @Property({ type: 'string', length: 50 })
+  itemId: string;
+
+  @Property({ type: 'decimal', precision: 5, scale: 2, nullable: true })
+  score: string | null = null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  completedAt: Date = new Date();
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt: Date = new Date();
+}
