@@ -330,6 +330,19 @@ describe('CourseContentController (e2e)', () => {
       expect(doc.version).toBe(21);
     });
 
+    it('keeps all modules when the first writes to a course race to create its document', async () => {
+      const c = await newCourse();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          c.post('/modules', owner.headers, { title: `First ${i}` }),
+        ),
+      );
+      expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
+      const doc = (await c.get(owner.headers)).json();
+      expect(doc.modules).toHaveLength(10);
+      expect(doc.version).toBe(10);
+    });
+
     it('lets exactly one of two writes with the same If-Match through (the other 412, no change)', async () => {
       const c = await newCourse();
       const moduleId = await c.module(owner.headers);
