@@ -8,7 +8,9 @@ export async function withOrm<T>(
   databaseUrl: string,
   fn: (orm: MikroORM) => Promise<T>,
 ): Promise<T> {
-  const orm = await MikroORM.init(mikroOrmOptions({ databaseUrl, timeoutMs: 10_000, poolMax: 2 }));
+  const options = mikroOrmOptions({ databaseUrl, timeoutMs: 10_000, poolMax: 2 });
+  // Callers print what was applied; the migrator's own lines would only be noise in tests.
+  const orm = await MikroORM.init({ ...options, migrations: { ...options.migrations, silent: true } });
   try {
     return await fn(orm);
   } finally {

@@ -1,0 +1,132 @@
+import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { Pool } from 'pg';
+import {
+  CONTENT_COLLECTION,
+  connectMongo,
+  createProgressReporter,
+  intOption,
+  loadScriptConfig,
+  parseArgs,
+  redactUrl,
+} from './lib/objectid-migration';
+import { backfillProgress, pendingBackfillCount } from './lib/progress-backfill';
+
+const USAGE = `usage: migrate:backfill-progress [--dry-run] [--batch-size N] [--limit N] [--report FILE] [--quiet]
+  Turns archived legacy completions (enrollment_progress_legacy) into progress rows through the
+  legacy_id kept by migrate:objectid. Run after migrate:objectid and migration:up.
+  Idempotent and resumable: each batch commits its rows together with backfilled_at.
+  --dry-run         map and report, write nothing to PostgreSQL
+  --batch-size N    enrollments per transaction (default 500)
+  --limit N         stop after N enrollments (a canary run)
+  --report FILE     JSON lines of completions not mapped, with the reason
+                    (default reports/backfill-<time>.jsonl, written when there is anything)
+  env: DATABASE_URL and MONGODB_URI (required), DB_TIMEOUT_MS`;
+
+async function main(): Promise<number> {
+  const { flags, values } = parseArgs(process.argv.slice(2));
+  if (flags.has('help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const known = ['dry-run', 'quiet', 'batch-size', 'limit', 'report'];
+  for (const name of [...flags, ...values.keys()])
+    if (!known.includes(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
+  const batchSize = intOption(values, 'batch-size', 500);
+  const limit = intOption(values, 'limit', undefined);
+  const dryRun = flags.has('dry-run');
+  const config = loadScriptConfig(process.env, ['DATABASE_URL', 'MONGODB_URI']);
+  const pool = new Pool({
+    connectionString: config.databaseUrl,
+    max: 2,
+    connectionTimeoutMillis: config.timeoutMs,
+    // A batch inserts thousands of rows: longer than an API statement, still bounded.
+    statement_timeout: Math.max(60_000, config.timeoutMs * 20),
+    application_name: 'course-service-backfill',
+  });
+  try {
+    let pending: number;
+    try {
+      pending = await pendingBackfillCount(pool);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        /enrollment_progress_legacy/.test(message)
+          ? `${message}: run "npm run migration:up" first`
+          : `PostgreSQL unreachable at ${redactUrl(config.databaseUrl)}: ${message}`,
+      );
+    }
+    const client = await connectMongo(config.mongodbUri, config.timeoutMs);
+    try {
+      const reportPath =
+        values.get('report') ??
+        `reports/backfill-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+      let report: WriteStream | undefined;
+      const progress = createProgressReporter('migrate:backfill-progress', pending, {
+        quiet: flags.has('quiet'),
+      });
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write('\nstopping after this batch (Ctrl-C again to quit now)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const summary = await backfillProgress({
+        pool,
+        contents: client.db().collection(CONTENT_COLLECTION),
+        dryRun,
+        batchSize,
+        limit,
+        signal: controller.signal,
+        onProgress: (p) => progress.update(p.scanned, { deferred: p.deferred }),
+        onReport: (entry) => {
+          if (!report) {
+            mkdirSync(dirname(reportPath), { recursive: true });
+            report = createWriteStream(reportPath, { flags: 'a' });
+          }
+          report.write(`${JSON.stringify(dryRun ? { ...entry, dry_run: true } : entry)}\n`);
+        },
+      }).finally(() => progress.stop());
+      if (report) await new Promise((resolve) => report!.end(resolve));
+      const seconds = summary.elapsedMs / 1000;
+      const reasons = Object.entries(summary.unmappedByReason)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      console.log(
+        [
+          `migrate:backfill-progress${dryRun ? ' (dry run: nothing written)' : ''}${summary.stoppedEarly ? ' (stopped early: rerun to finish)' : ''}`,
+          `  enrollments pending ${summary.pendingAtStart}, scanned ${summary.scanned}, ` +
+            `${dryRun ? 'would backfill' : 'backfilled'} ${summary.backfilled}, ` +
+            `deferred (content not migrated yet) ${summary.deferred}`,
+          `  completions mapped ${summary.completionsMapped}, unmapped ${summary.completionsUnmapped}; ` +
+            `progress rows ${dryRun ? 'already present' : 'inserted'} ` +
+            `${dryRun ? summary.progressRowsExisting : summary.progressRowsInserted}` +
+            (dryRun ? '' : `, already present ${summary.progressRowsExisting}`),
+          `  completed_modules ignored (modules are not items) ${summary.modulesIgnored}`,
+          `  report entries ${summary.reportEntries}${reasons ? ` (${reasons})` : ''}` +
+            `${summary.reportEntries ? ` -> ${reportPath}` : ''}`,
+          `  elapsed ${seconds.toFixed(1)} s, ${(summary.scanned / Math.max(seconds, 0.001)).toFixed(0)} enrollments/s`,
+        ].join('\n'),
+      );
+      return 0;
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(
+      `migrate:backfill-progress: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { writeLegacyFixtures } from './lib/legacy-fixtures';
+import {
+  CONTENT_COLLECTION,
+  connectMongo,
+  intOption,
+  loadScriptConfig,
+  parseArgs,
+} from './lib/objectid-migration';
+
+const USAGE = `usage: fixtures:legacy [--courses N] [--modules N] [--items N] [--enrollments N] [--seed N]
+                        [--content-only] [--no-migrate-up] [--expected FILE]
+  Writes a LEGACY data set: course_content documents with integer/missing/garbage ids, and
+  courses + enrollments with the legacy progress arrays. PostgreSQL is migrated down to the
+  legacy schema for the insert and back up afterwards (which archives the legacy columns).
+  --expected FILE   JSON lines, one per enrollment: ids and the legacy completion_percentage
+                    computed over the items the new system counts
+  env: DATABASE_URL, MONGODB_URI, DB_TIMEOUT_MS. Refuses to run with NODE_ENV=production.`;
+
+async function main(): Promise<void> {
+  const { flags, values } = parseArgs(process.argv.slice(2));
+  if (flags.has('help')) {
+    console.log(USAGE);
+    return;
+  }
+  if (process.env.NODE_ENV === 'production')
+    throw new Error(
+      'fixtures:legacy writes test data and migrates the schema down: not in production',
+    );
+  const contentOnly = flags.has('content-only');
+  const config = loadScriptConfig(
+    process.env,
+    contentOnly ? ['MONGODB_URI'] : ['DATABASE_URL', 'MONGODB_URI'],
+  );
+  const client = await connectMongo(config.mongodbUri, config.timeoutMs);
+  try {
+    const written = await writeLegacyFixtures({
+      params: {
+        courses: intOption(values, 'courses', 20),
+        modulesPerCourse: intOption(values, 'modules', 4),
+        itemsPerModule: intOption(values, 'items', 6),
+        enrollmentsPerCourse: intOption(values, 'enrollments', 8, 0),
+        seed: intOption(values, 'seed', 1, 0),
+      },
+      databaseUrl: contentOnly ? undefined : config.databaseUrl,
+      contents: client.db().collection(CONTENT_COLLECTION),
+      migrateUp: !flags.has('no-migrate-up'),
+      log: (m) => console.error(m),
+    });
+    const lines = written.enrollments.map((e) =>
+      JSON.stringify({
+        enrollment_id: e.enrollment_id,
+        student_id: e.student_id,
+        course_id: e.course_id,
+        legacy_completion_percentage: e.completion_percentage,
+      }),
+    );
+    const expected = values.get('expected');
+    if (expected) writeFileSync(expected, lines.length ? `${lines.join('\n')}\n` : '');
+    else for (const line of lines) console.log(line);
+    console.error(
+      `wrote ${written.courses.length} courses (${written.courses.filter((c) => c.content).length} ` +
+        `content documents), ${written.enrollments.length} enrollments`,
+    );
+  } finally {
+    await client.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`fixtures:legacy: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

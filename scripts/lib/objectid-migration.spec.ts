@@ -1,0 +1,213 @@
+import { ObjectId } from 'bson';
+import {
+  casFilter,
+  classifyId,
+  computeMetadata,
+  findOffenders,
+  isObjectIdString,
+  parseArgs,
+  transformContentDocument,
+} from './objectid-migration';
+
+const legacyDoc = () => ({
+  _id: new ObjectId('65f1a2b3c4d5e6f7a8b9c0d1'),
+  course_id: 7,
+  created_at: new Date('2025-01-01T00:00:00Z'),
+  updated_at: new Date('2025-01-02T00:00:00Z'),
+  metadata: { total_modules: 9, total_lessons: 9, tags: ['python'] },
+  modules: [
+    {
+      module_id: 1,
+      title: 'Intro',
+      order: 1,
+      is_published: true,
+      lessons: [
+        {
+          lesson_id: 1,
+          title: 'Welcome',
+          type: 'video',
+          duration_minutes: 10,
+          order: 1,
+          resources: [{ name: 'Slides', url: 'https://x.test/s.pdf', type: 'pdf' }],
+        },
+        { lesson_id: 2, title: 'Overview', type: 'text', duration_minutes: 5, order: 2 },
+      ],
+      quizzes: [{ quiz_id: 3, title: 'Check', order: 3 }],
+    },
+    {
+      title: 'No id',
+      order: 2,
+      is_published: false,
+      lessons: [{ title: 'x', duration_minutes: 60 }],
+    },
+  ],
+});
+
+describe('transformContentDocument', () => {
+  it('gives every integer or missing id an ObjectId and keeps the integer as legacy_id', () => {
+    const { set, changed, itemsConverted, issues } = transformContentDocument(legacyDoc());
+    expect(changed).toBe(true);
+    const [m1, m2] = set.modules;
+    expect(isObjectIdString(m1.module_id)).toBe(true);
+    expect(m1.legacy_id).toBe(1);
+    expect(m1.lessons[0]).toMatchObject({ legacy_id: 1, is_active: true, is_preview: false });
+    expect(isObjectIdString(m1.lessons[0].resources[0].resource_id)).toBe(true);
+    expect(m1.lessons[0].resources[0]).not.toHaveProperty('legacy_id');
+    expect(m1.lessons[1].resources).toEqual([]);
+    expect(m1.quizzes[0]).toMatchObject({ legacy_id: 3, is_active: true, passing_score: null });
+    expect(m1.summaries).toEqual([]);
+    expect(isObjectIdString(m2.module_id)).toBe(true);
+    expect(m2).not.toHaveProperty('legacy_id');
+    expect(itemsConverted).toBe(7);
+    expect(issues).toEqual([]);
+  });
+
+  it('recomputes metadata from active items and starts versioning at 1', () => {
+    const { set } = transformContentDocument(legacyDoc());
+    expect(set.metadata).toEqual({
+      total_modules: 2,
+      total_lessons: 3,
+      total_duration_hours: 1.25,
+      tags: ['python'],
+    });
+    expect(set.version).toBe(1);
+  });
+
+  it('changes nothing on an already migrated document', () => {
+    const first = transformContentDocument(legacyDoc());
+    const migrated = { ...legacyDoc(), ...first.set };
+    const second = transformContentDocument(migrated);
+    expect(second.changed).toBe(false);
+    expect(second.itemsConverted).toBe(0);
+    expect(second.set.modules).toEqual(migrated.modules);
+  });
+
+  it('bumps an existing version', () => {
+    const first = transformContentDocument(legacyDoc());
+    const doc = { ...legacyDoc(), ...first.set, version: 4 };
+    doc.modules[0].lessons.push({ lesson_id: 99, title: 'late integer' } as never);
+    expect(transformContentDocument(doc).set.version).toBe(5);
+  });
+
+  it('reports garbage ids instead of failing', () => {
+    const doc = legacyDoc();
+    doc.modules[0].lessons.push(
+      { lesson_id: 'intro', title: 'a' } as never,
+      { lesson_id: '17', title: 'b' } as never,
+      { lesson_id: 4.5, title: 'c' } as never,
+      { lesson_id: 2, title: 'duplicate of 2' } as never,
+      null as never,
+    );
+    const { set, issues } = transformContentDocument(doc);
+    const kinds = Object.fromEntries(issues.map((i) => [i.path, i.kind]));
+    expect(kinds).toEqual({
+      'modules[0].lessons[1].lesson_id': 'duplicate_integer',
+      'modules[0].lessons[2].lesson_id': 'invalid_string',
+      'modules[0].lessons[3].lesson_id': 'integer_string',
+      'modules[0].lessons[4].lesson_id': 'non_integer_number',
+      'modules[0].lessons[5].lesson_id': 'duplicate_integer',
+      'modules[0].lessons[6]': 'invalid_item',
+    });
+    const lessons = set.modules[0].lessons;
+    expect(lessons[2]).not.toHaveProperty('legacy_id');
+    expect(lessons[3].legacy_id).toBe(17);
+    expect(lessons[4]).not.toHaveProperty('legacy_id');
+    expect(lessons[1].legacy_id).toBe(2);
+    expect(lessons[5].legacy_id).toBe(2);
+    expect(lessons[1].lesson_id).not.toBe(lessons[5].lesson_id);
+    expect(lessons[6]).toBeNull();
+  });
+
+  it('keeps valid ObjectIds, lower-cases upper-case ones and replaces repeated ones', () => {
+    const id = new ObjectId().toHexString();
+    const doc = {
+      course_id: 1,
+      version: 2,
+      modules: [
+        { module_id: id, title: 'a', is_active: true, lessons: [] },
+        { module_id: id.toUpperCase(), title: 'b', is_active: true },
+        { module_id: new ObjectId(), title: 'c', is_active: true },
+      ],
+    };
+    const { set, issues } = transformContentDocument(doc);
+    expect(set.modules[0].module_id).toBe(id);
+    expect(set.modules[1].module_id).not.toBe(id);
+    expect(isObjectIdString(set.modules[1].module_id)).toBe(true);
+    expect(isObjectIdString(set.modules[2].module_id)).toBe(true);
+    expect(issues.map((i) => i.kind)).toEqual(['uppercase_object_id', 'bson_object_id']);
+  });
+
+  it('takes created_at from the ObjectId when it is missing', () => {
+    const doc = { ...legacyDoc(), created_at: undefined };
+    const { set } = transformContentDocument(doc);
+    expect(set.created_at).toEqual(doc._id.getTimestamp());
+  });
+});
+
+describe('classifyId', () => {
+  it.each([
+    [12, { keep: false, legacyId: 12 }],
+    [undefined, { keep: false }],
+    ['12', { keep: false, legacyId: 12, issue: 'integer_string' }],
+    [true, { keep: false, issue: 'invalid_type' }],
+    [Number.NaN, { keep: false, issue: 'non_integer_number' }],
+  ])('classifies %p', (value, expected) => {
+    expect(classifyId(value)).toMatchObject(expected);
+  });
+});
+
+describe('computeMetadata', () => {
+  it('counts only active modules and active lessons in them', () => {
+    const meta = computeMetadata(
+      [
+        {
+          is_active: true,
+          lessons: [
+            { is_active: true, duration_minutes: 20 },
+            { is_active: false, duration_minutes: 99 },
+          ],
+        },
+        { is_active: false, lessons: [{ is_active: true, duration_minutes: 40 }] },
+      ],
+      undefined,
+    );
+    expect(meta).toEqual({
+      total_modules: 1,
+      total_lessons: 1,
+      total_duration_hours: 0.33,
+      tags: [],
+    });
+  });
+});
+
+describe('findOffenders', () => {
+  it('flags integer ids and missing is_active, and nothing after the migration', () => {
+    const offenders = findOffenders(legacyDoc());
+    expect(offenders.map((o) => o.reason)).toContain('id_not_object_id');
+    expect(offenders.map((o) => o.reason)).toContain('is_active_missing');
+    expect(offenders.map((o) => o.reason)).toContain('version_missing');
+    const migrated = { ...legacyDoc(), ...transformContentDocument(legacyDoc()).set };
+    expect(findOffenders(migrated)).toEqual([]);
+  });
+});
+
+describe('casFilter', () => {
+  it('uses the version when there is one, else pins modules and updated_at', () => {
+    const doc = legacyDoc();
+    expect(casFilter({ ...doc, version: 3 })).toEqual({ _id: doc._id, version: 3 });
+    expect(casFilter(doc)).toEqual({
+      _id: doc._id,
+      version: { $exists: false },
+      updated_at: doc.updated_at,
+      modules: doc.modules,
+    });
+  });
+});
+
+describe('parseArgs', () => {
+  it('reads flags and values in both spellings', () => {
+    const { flags, values } = parseArgs(['--dry-run', '--batch-size', '50', '--limit=3']);
+    expect([...flags]).toEqual(['dry-run']);
+    expect(Object.fromEntries(values)).toEqual({ 'batch-size': '50', limit: '3' });
+  });
+});

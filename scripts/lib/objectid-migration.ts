@@ -1,0 +1,724 @@
+import { ObjectId } from 'bson';
+import { SingleBar } from 'cli-progress';
+import { Collection, Document, MongoBulkWriteError, MongoClient } from 'mongodb';
+import { loadAppConfig } from '../../src/config/app-config';
+
+/*
+ * `migrate:objectid` (DESIGN §6.3): every module/lesson/quiz/summary/resource id that is not a
+ * 24-hex ObjectId string becomes one, the old integer is kept as `legacy_id`, missing fields get
+ * the defaults of content.types.ts, `metadata` is recomputed and `version` is bumped.
+ *
+ * Garbage ids (decided here, reported as IdIssue, never a crash):
+ * - integer (JS number, safe integer)        -> new ObjectId, legacy_id = the integer
+ * - integer-like string ("17")               -> new ObjectId, legacy_id = 17, `integer_string`
+ * - 24-hex with upper case                   -> lower-cased (same ObjectId), `uppercase_object_id`
+ * - BSON ObjectId value                      -> its hex string (same id), `bson_object_id`
+ * - any other string                         -> new ObjectId, no legacy_id, `invalid_string`
+ * - float / NaN / Infinity                   -> new ObjectId, no legacy_id, `non_integer_number`
+ * - boolean / object / array                 -> new ObjectId, no legacy_id, `invalid_type`
+ * - missing                                  -> new ObjectId, no legacy_id (not an issue)
+ * - an integer repeated in one array level   -> each gets its own ObjectId and keeps legacy_id,
+ *   `duplicate_integer`; the backfill treats a legacy_id that occurs more than once per item type
+ *   in a course as ambiguous and maps none of them.
+ * - an ObjectId repeated inside a course     -> the first keeps it, later ones get new ObjectIds,
+ *   `duplicate_object_id` (ids must be unique inside a course, DESIGN §4).
+ * - an item that is not an object (null, 3)  -> left as is, `invalid_item`; --verify flags it.
+ */
+
+export const LEVELS = ['lessons', 'quizzes', 'summaries'] as const;
+type Level = (typeof LEVELS)[number];
+const ID_FIELD: Record<Level | 'modules' | 'resources', string> = {
+  modules: 'module_id',
+  lessons: 'lesson_id',
+  quizzes: 'quiz_id',
+  summaries: 'summary_id',
+  resources: 'resource_id',
+};
+
+const OBJECT_ID_HEX = /^[0-9a-f]{24}$/;
+const OBJECT_ID_HEX_ANY_CASE = /^[0-9a-fA-F]{24}$/;
+const INTEGER_STRING = /^\s*-?\d{1,15}\s*$/;
+
+export type IdIssueKind =
+  | 'integer_string'
+  | 'uppercase_object_id'
+  | 'bson_object_id'
+  | 'invalid_string'
+  | 'non_integer_number'
+  | 'invalid_type'
+  | 'duplicate_integer'
+  | 'duplicate_object_id'
+  | 'invalid_item';
+
+export interface IdIssue {
+  course_id: unknown;
+  path: string;
+  kind: IdIssueKind;
+  value: unknown;
+  new_id?: string;
+}
+
+export interface TransformOptions {
+  now?: Date;
+  newId?: () => string;
+}
+
+export interface TransformResult {
+  /** False when the document is already migrated: nothing to write. */
+  changed: boolean;
+  /** The `$set` to apply (only meaningful when `changed`). */
+  set: Document;
+  /** Ids assigned or normalised. */
+  itemsConverted: number;
+  defaultsAdded: number;
+  issues: IdIssue[];
+}
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isBsonObjectId = (v: unknown): v is ObjectId =>
+  typeof v === 'object' && v !== null && (v as { _bsontype?: unknown })._bsontype === 'ObjectId';
+
+export function isObjectIdString(value: unknown): value is string {
+  return typeof value === 'string' && OBJECT_ID_HEX.test(value);
+}
+
+type IdDecision =
+  | { keep: true }
+  | { keep: false; id?: string; legacyId?: number; issue?: IdIssueKind; isNew: boolean };
+
+/** Decides what happens to one id value (see the table at the top of this file). */
+export function classifyId(value: unknown): IdDecision {
+  if (isObjectIdString(value)) return { keep: true };
+  if (value === undefined || value === null) return { keep: false, isNew: true };
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value)
+      ? { keep: false, isNew: true, legacyId: value }
+      : { keep: false, isNew: true, issue: 'non_integer_number' };
+  }
+  if (typeof value === 'string') {
+    if (OBJECT_ID_HEX_ANY_CASE.test(value))
+      return { keep: false, isNew: false, id: value.toLowerCase(), issue: 'uppercase_object_id' };
+    if (INTEGER_STRING.test(value))
+      return { keep: false, isNew: true, legacyId: Number(value), issue: 'integer_string' };
+    return { keep: false, isNew: true, issue: 'invalid_string' };
+  }
+  if (isBsonObjectId(value))
+    return { keep: false, isNew: false, id: value.toHexString(), issue: 'bson_object_id' };
+  return { keep: false, isNew: true, issue: 'invalid_type' };
+}
+
+const round2 = (n: number) => Math.round((n + Number.EPSILON) * 100) / 100;
+
+export interface ContentMetadataShape {
+  total_modules: number;
+  total_lessons: number;
+  total_duration_hours: number;
+  tags: string[];
+}
+
+/** Metadata from active items only (DESIGN §3), so it is never stale after the migration. */
+export function computeMetadata(modules: unknown[], tags: unknown): ContentMetadataShape {
+  let totalModules = 0;
+  let totalLessons = 0;
+  let minutes = 0;
+  for (const m of modules) {
+    if (!isObject(m) || m.is_active === false) continue;
+    totalModules++;
+    for (const l of Array.isArray(m.lessons) ? m.lessons : []) {
+      if (!isObject(l) || l.is_active === false) continue;
+      totalLessons++;
+      if (typeof l.duration_minutes === 'number' && Number.isFinite(l.duration_minutes))
+        minutes += l.duration_minutes;
+    }
+  }
+  return {
+    total_modules: totalModules,
+    total_lessons: totalLessons,
+    total_duration_hours: round2(minutes / 60),
+    tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [],
+  };
+}
+
+// Field defaults of content.types.ts; `is_published` defaults to true as in the spec's schema.
+const DEFAULTS: Record<'modules' | Level | 'resources', (index: number) => Obj> = {
+  modules: (i) => ({
+    title: '',
+    description: null,
+    order: i + 1,
+    is_published: true,
+    is_active: true,
+    lessons: [],
+    quizzes: [],
+    summaries: [],
+  }),
+  lessons: (i) => ({
+    title: '',
+    type: 'text',
+    content: null,
+    duration_minutes: null,
+    order: i + 1,
+    is_preview: false,
+    is_active: true,
+    resources: [],
+  }),
+  quizzes: (i) => ({ title: '', order: i + 1, passing_score: null, is_active: true }),
+  summaries: (i) => ({ title: '', content: null, order: i + 1, is_active: true }),
+  resources: () => ({ name: '', url: '', type: 'link', is_active: true }),
+};
+// Fields that may legitimately be null; for the others null is filled like a missing field.
+const NULLABLE = new Set(['description', 'content', 'duration_minutes', 'passing_score']);
+
+/**
+ * Pure transformation of one `course_content` document into the target shape (content.types.ts).
+ * Returns `changed: false` for a document that is already migrated, so a second run writes nothing.
+ */
+export function transformContentDocument(
+  doc: Document,
+  options: TransformOptions = {},
+): TransformResult {
+  const newId = options.newId ?? (() => new ObjectId().toHexString());
+  const now = options.now ?? new Date();
+  const issues: IdIssue[] = [];
+  let itemsConverted = 0;
+  let defaultsAdded = 0;
+  const courseId = doc.course_id;
+  const seenObjectIds = new Set<string>();
+
+  const fixItems = (
+    items: unknown,
+    kind: 'modules' | Level | 'resources',
+    basePath: string,
+  ): unknown[] => {
+    if (!Array.isArray(items)) return [];
+    const idField = ID_FIELD[kind];
+    const intCounts = new Map<number, number>();
+    for (const item of items) {
+      if (!isObject(item)) continue;
+      const d = classifyId(item[idField]);
+      if (!d.keep && d.legacyId !== undefined)
+        intCounts.set(d.legacyId, (intCounts.get(d.legacyId) ?? 0) + 1);
+    }
+    return items.map((raw, index) => {
+      const path = `${basePath}${kind}[${index}]`;
+      if (!isObject(raw)) {
+        issues.push({ course_id: courseId, path, kind: 'invalid_item', value: raw });
+        return raw;
+      }
+      const item: Obj = { ...raw };
+      const decision = classifyId(item[idField]);
+      if (decision.keep) {
+        if (seenObjectIds.has(item[idField] as string)) {
+          const id = newId();
+          issues.push({
+            course_id: courseId,
+            path: `${path}.${idField}`,
+            kind: 'duplicate_object_id',
+            value: item[idField],
+            new_id: id,
+          });
+          item[idField] = id;
+          itemsConverted++;
+        }
+      } else {
+        let id = decision.id ?? newId();
+        if (seenObjectIds.has(id)) id = newId();
+        if (decision.legacyId !== undefined && item.legacy_id === undefined)
+          item.legacy_id = decision.legacyId;
+        const issue =
+          decision.legacyId !== undefined && (intCounts.get(decision.legacyId) ?? 0) > 1
+            ? 'duplicate_integer'
+            : decision.issue;
+        if (issue)
+          issues.push({
+            course_id: courseId,
+            path: `${path}.${idField}`,
+            kind: issue,
+            value: item[idField],
+            new_id: id,
+          });
+        item[idField] = id;
+        itemsConverted++;
+      }
+      seenObjectIds.add(item[idField] as string);
+      for (const [field, value] of Object.entries(DEFAULTS[kind](index))) {
+        const current = item[field];
+        if (current === undefined || (current === null && !NULLABLE.has(field))) {
+          item[field] = value;
+          defaultsAdded++;
+        }
+      }
+      if (kind === 'modules') {
+        for (const level of LEVELS) item[level] = fixItems(item[level], level, `${path}.`);
+      } else if (kind === 'lessons') {
+        item.resources = fixItems(item.resources, 'resources', `${path}.`);
+      }
+      return item;
+    });
+  };
+
+  const modulesMissing = !Array.isArray(doc.modules);
+  const modules = fixItems(doc.modules, 'modules', '');
+  const oldMeta: Obj = isObject(doc.metadata) ? doc.metadata : {};
+  const metadata = computeMetadata(modules, oldMeta.tags);
+  const metadataIncomplete =
+    !isObject(doc.metadata) ||
+    (['total_modules', 'total_lessons', 'total_duration_hours', 'tags'] as const).some(
+      (k) => oldMeta[k] === undefined,
+    );
+  const versionMissing = typeof doc.version !== 'number';
+  const changed =
+    itemsConverted > 0 ||
+    defaultsAdded > 0 ||
+    modulesMissing ||
+    metadataIncomplete ||
+    versionMissing ||
+    !(doc.created_at instanceof Date);
+  const set: Document = {
+    modules,
+    metadata,
+    version: (versionMissing ? 0 : (doc.version as number)) + 1,
+    updated_at: now,
+  };
+  if (!(doc.created_at instanceof Date)) {
+    // The legacy `_id` carries the insertion time: closer to the truth than "now".
+    set.created_at = isBsonObjectId(doc._id) ? doc._id.getTimestamp() : now;
+  }
+  return { changed, set, itemsConverted, defaultsAdded, issues };
+}
+
+export interface Offender {
+  course_id: unknown;
+  path: string;
+  reason:
+    'id_not_object_id' | 'is_active_missing' | 'invalid_item' | 'duplicate_id' | 'version_missing';
+  value?: unknown;
+}
+
+/** What `--verify` flags in one document: anything the migration would still have to fix. */
+export function findOffenders(doc: Document): Offender[] {
+  const out: Offender[] = [];
+  const courseId = doc.course_id;
+  const seen = new Set<string>();
+  if (typeof doc.version !== 'number')
+    out.push({ course_id: courseId, path: 'version', reason: 'version_missing' });
+  const walk = (items: unknown, kind: 'modules' | Level | 'resources', base: string) => {
+    if (!Array.isArray(items)) return;
+    items.forEach((item, index) => {
+      const path = `${base}${kind}[${index}]`;
+      if (!isObject(item)) {
+        out.push({ course_id: courseId, path, reason: 'invalid_item', value: item });
+        return;
+      }
+      const idField = ID_FIELD[kind];
+      const id = item[idField];
+      if (!isObjectIdString(id))
+        out.push({
+          course_id: courseId,
+          path: `${path}.${idField}`,
+          reason: 'id_not_object_id',
+          value: id,
+        });
+      else if (seen.has(id))
+        out.push({
+          course_id: courseId,
+          path: `${path}.${idField}`,
+          reason: 'duplicate_id',
+          value: id,
+        });
+      else seen.add(id);
+      if (typeof item.is_active !== 'boolean')
+        out.push({ course_id: courseId, path: `${path}.is_active`, reason: 'is_active_missing' });
+      if (kind === 'modules') for (const level of LEVELS) walk(item[level], level, `${path}.`);
+      if (kind === 'lessons') walk(item.resources, 'resources', `${path}.`);
+    });
+  };
+  walk(doc.modules, 'modules', '');
+  return out;
+}
+
+/**
+ * The write filter. A document with a `version` is guarded by it (every new writer bumps it).
+ * A legacy document has none, and a legacy writer still running during a migration without a
+ * maintenance window would not add one: for those the filter also pins `modules` (and
+ * `updated_at`) to exactly what was read, so any edit in between makes the write miss.
+ */
+export function casFilter(doc: Document, mode: CasMode = 'strict'): Document {
+  if (typeof doc.version === 'number') return { _id: doc._id, version: doc.version };
+  const filter: Document = {
+    _id: doc._id,
+    version: { $exists: false },
+    updated_at: doc.updated_at === undefined ? { $exists: false } : doc.updated_at,
+  };
+  // The legacy repository sets updated_at on every write (spec §4.2), so `updated-at` is enough
+  // unless two legacy writes land in one millisecond; `strict` closes that gap too, at the cost
+  // of sending every tree twice.
+  if (mode === 'strict')
+    filter.modules = doc.modules === undefined ? { $exists: false } : doc.modules;
+  return filter;
+}
+
+export type CasMode = 'strict' | 'updated-at';
+
+export interface MigrationProgress {
+  scanned: number;
+  changed: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface ObjectIdMigrationOptions {
+  collection: Collection;
+  dryRun?: boolean;
+  batchSize?: number;
+  /** Bulk writes in flight at once; each touches different documents. */
+  concurrency?: number;
+  /** Stop after this many documents that needed a change (a canary run; rerun for the rest). */
+  limit?: number;
+  /** Attempts per document when its compare-and-set misses. */
+  maxAttempts?: number;
+  /** How a document without `version` is guarded (see casFilter); default strict. */
+  cas?: CasMode;
+  signal?: AbortSignal;
+  now?: () => Date;
+  onIssue?: (issue: IdIssue) => void;
+  onProgress?: (progress: MigrationProgress) => void;
+  /** Called between reading a batch and writing it (tests use it to race a concurrent edit). */
+  beforeWrite?: (docs: Document[], attempt: number) => Promise<void>;
+}
+
+export interface ObjectIdMigrationSummary extends MigrationProgress {
+  itemsConverted: number;
+  defaultsAdded: number;
+  issues: number;
+  retries: number;
+  dryRun: boolean;
+  stoppedEarly: boolean;
+  elapsedMs: number;
+  failures: { _id: unknown; course_id: unknown; error: string }[];
+}
+
+interface Pending {
+  doc: Document;
+  result: TransformResult;
+}
+
+/** Runs the migration over the whole collection in `_id` order; safe to rerun at any point. */
+export async function migrateToObjectId(
+  options: ObjectIdMigrationOptions,
+): Promise<ObjectIdMigrationSummary> {
+  const started = Date.now();
+  const batchSize = Math.max(1, options.batchSize ?? 200);
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const now = options.now ?? (() => new Date());
+  const summary: ObjectIdMigrationSummary = {
+    scanned: 0,
+    changed: 0,
+    skipped: 0,
+    failed: 0,
+    itemsConverted: 0,
+    defaultsAdded: 0,
+    issues: 0,
+    retries: 0,
+    dryRun: options.dryRun ?? false,
+    stoppedEarly: false,
+    elapsedMs: 0,
+    failures: [],
+  };
+  const col = options.collection;
+  const report = () => options.onProgress?.({ ...summary });
+  const account = (p: Pending) => {
+    summary.itemsConverted += p.result.itemsConverted;
+    summary.defaultsAdded += p.result.defaultsAdded;
+    summary.issues += p.result.issues.length;
+    for (const issue of p.result.issues) options.onIssue?.(issue);
+  };
+
+  const writeBatch = async (batch: Pending[]) => {
+    let pending = batch;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      await options.beforeWrite?.(
+        pending.map((p) => p.doc),
+        attempt,
+      );
+      let matched: number;
+      let failedIndex = -1;
+      let failedMessage = '';
+      try {
+        const result = await col.bulkWrite(
+          pending.map((p) => ({
+            updateOne: { filter: casFilter(p.doc, options.cas), update: { $set: p.result.set } },
+          })),
+          { ordered: true },
+        );
+        matched = result.matchedCount;
+      } catch (error) {
+        // A document-level failure stops an ordered bulk write; the rest is retried below.
+        if (!(error instanceof MongoBulkWriteError)) throw error;
+        matched = error.result.matchedCount;
+        const writeError = error.writeErrors;
+        const first = Array.isArray(writeError) ? writeError[0] : writeError;
+        failedIndex = first?.index ?? -1;
+        failedMessage = first?.errmsg ?? error.message;
+      }
+      summary.changed += matched;
+      if (matched === pending.length) {
+        pending.forEach(account);
+        break;
+      }
+      // Which writes missed is not reported by a bulk write: re-read, and whatever still needs
+      // converting (a concurrent edit won the compare-and-set, or the write failed) goes again.
+      const byId = new Map(pending.map((p) => [String(p.doc._id), p]));
+      const fresh = await col.find({ _id: { $in: pending.map((p) => p.doc._id) } }).toArray();
+      const next: Pending[] = [];
+      for (const doc of fresh) {
+        const before = byId.get(String(doc._id));
+        byId.delete(String(doc._id));
+        const result = transformContentDocument(doc, { now: now() });
+        if (!result.changed) {
+          if (before) account(before);
+          continue;
+        }
+        // A write error (document too large, validation) is not a race: retrying cannot help.
+        const writeFailed =
+          before !== undefined && failedIndex >= 0 && pending[failedIndex] === before;
+        if (writeFailed || attempt >= maxAttempts) {
+          summary.failed++;
+          summary.failures.push({
+            _id: doc._id,
+            course_id: doc.course_id,
+            error: writeFailed ? failedMessage : `compare-and-set missed ${attempt} times`,
+          });
+          continue;
+        }
+        summary.retries++;
+        next.push({ doc, result });
+      }
+      // Documents deleted meanwhile: nothing left to migrate.
+      summary.skipped += byId.size;
+      pending = next;
+    }
+    report();
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  let writeError: unknown;
+  const dispatch = async (batch: Pending[]) => {
+    if (batch.length > 0) {
+      const p: Promise<void> = writeBatch(batch)
+        .catch((error: unknown) => {
+          writeError ??= error;
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+    // A lost connection ends the run (it is resumable); the summary is not worth a wrong picture.
+    if (writeError !== undefined) throw writeError;
+  };
+
+  // `_id` order uses the primary index, so a document rewritten mid-scan is not met twice.
+  const cursor = col.find({}).sort({ _id: 1 }).batchSize(batchSize);
+  let batch: Pending[] = [];
+  let candidates = 0;
+  try {
+    for await (const doc of cursor) {
+      if (options.signal?.aborted || (options.limit !== undefined && candidates >= options.limit)) {
+        summary.stoppedEarly = true;
+        break;
+      }
+      summary.scanned++;
+      let result: TransformResult;
+      try {
+        result = transformContentDocument(doc, { now: now() });
+      } catch (error) {
+        summary.failed++;
+        summary.failures.push({ _id: doc._id, course_id: doc.course_id, error: String(error) });
+        continue;
+      }
+      if (!result.changed) {
+        summary.skipped++;
+        continue;
+      }
+      candidates++;
+      if (summary.dryRun) {
+        summary.changed++;
+        account({ doc, result });
+        if (summary.scanned % batchSize === 0) report();
+        continue;
+      }
+      batch.push({ doc, result });
+      if (batch.length >= batchSize) {
+        await dispatch(batch);
+        batch = [];
+      }
+      if (summary.scanned % batchSize === 0) report();
+    }
+    await dispatch(batch);
+    await Promise.all(inFlight);
+    if (writeError !== undefined) throw writeError;
+  } finally {
+    await Promise.all(inFlight);
+    await cursor.close();
+  }
+  summary.elapsedMs = Date.now() - started;
+  report();
+  return summary;
+}
+
+/** `--verify`: every offender in the collection (capped), and how many documents have any. */
+export async function verifyContent(
+  collection: Collection,
+  maxOffenders = 1000,
+): Promise<{ documents: number; badDocuments: number; offenders: Offender[] }> {
+  let documents = 0;
+  let badDocuments = 0;
+  const offenders: Offender[] = [];
+  for await (const doc of collection.find({}).sort({ _id: 1 })) {
+    documents++;
+    const found = findOffenders(doc);
+    if (found.length) badDocuments++;
+    for (const o of found) if (offenders.length < maxOffenders) offenders.push(o);
+  }
+  return { documents, badDocuments, offenders };
+}
+
+// ---- shared by the ops CLIs (migrate-to-objectid, backfill-progress) ----
+
+export const CONTENT_COLLECTION = 'course_content';
+
+/**
+ * The connection settings the app itself uses, validated by the app's own schema. A script
+ * does not need JWT_SECRET, nor the database it does not touch, so those get placeholders.
+ */
+export function loadScriptConfig(
+  env: NodeJS.ProcessEnv,
+  needs: ('DATABASE_URL' | 'MONGODB_URI')[],
+): { databaseUrl: string; mongodbUri: string; timeoutMs: number } {
+  const placeholders: Record<string, string> = {
+    JWT_SECRET: 'not-used-by-ops-scripts-0123456789',
+    DATABASE_URL: 'postgres://not-used/ops-script',
+    MONGODB_URI: 'mongodb://not-used/ops-script',
+  };
+  const merged: NodeJS.ProcessEnv = { ...env };
+  for (const [key, value] of Object.entries(placeholders)) {
+    if (!merged[key] && !needs.includes(key as 'DATABASE_URL')) merged[key] = value;
+  }
+  const config = loadAppConfig(merged);
+  return {
+    databaseUrl: config.DATABASE_URL,
+    mongodbUri: config.MONGODB_URI,
+    timeoutMs: config.DB_TIMEOUT_MS,
+  };
+}
+
+/** Hides the password of a connection URL in messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/** Connects with bounded waits and fails with a message naming the server when it is down. */
+export async function connectMongo(uri: string, timeoutMs: number): Promise<MongoClient> {
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    // Bulk writes of whole content trees take longer than an API call.
+    socketTimeoutMS: Math.max(60_000, timeoutMs * 20),
+  });
+  try {
+    await client.connect();
+    await client.db().command({ ping: 1 });
+    return client;
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw new Error(
+      `MongoDB unreachable at ${redactUrl(uri)}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+export interface ProgressReporter {
+  update(done: number, payload?: Record<string, unknown>): void;
+  stop(): void;
+}
+
+/**
+ * A progress bar on a TTY; elsewhere (CI, logs) a plain line at most every `intervalMs`, so log
+ * files stay readable.
+ */
+export function createProgressReporter(
+  label: string,
+  total: number | undefined,
+  options: { stream?: NodeJS.WriteStream; intervalMs?: number; quiet?: boolean } = {},
+): ProgressReporter {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet) return { update: () => undefined, stop: () => undefined };
+  const started = Date.now();
+  if (stream.isTTY && total !== undefined) {
+    const bar = new SingleBar({
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | {rate} docs/s | ETA {eta}s`,
+      stream,
+      hideCursor: true,
+    });
+    bar.start(total, 0, { rate: '0' });
+    return {
+      update: (done) => {
+        const rate = (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(0);
+        bar.update(done, { rate });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  const intervalMs = options.intervalMs ?? 5000;
+  let last = 0;
+  return {
+    update: (done, payload = {}) => {
+      const t = Date.now();
+      if (t - last < intervalMs) return;
+      last = t;
+      const rate = (done / Math.max(0.001, (t - started) / 1000)).toFixed(0);
+      const of = total !== undefined ? `/${total}` : '';
+      const extra = Object.entries(payload)
+        .map(([k, v]) => ` ${k}=${String(v)}`)
+        .join('');
+      stream.write(`${label}: ${done}${of} (${rate}/s)${extra}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+/** Numeric CLI options: `--name N` or `--name=N`; a flag is `--name`. */
+export function parseArgs(argv: string[]): { flags: Set<string>; values: Map<string, string> } {
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument: ${arg}`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) values.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--'))
+      values.set(arg.slice(2), argv[++i]);
+    else flags.add(arg.slice(2));
+  }
+  return { flags, values };
+}
+
+export function intOption(
+  values: Map<string, string>,
+  name: string,
+  fallback: number | undefined,
+  min = 1,
+): number | undefined {
+  const raw = values.get(name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min)
+    throw new Error(`--${name} must be an integer >= ${min} (got "${raw}")`);
+  return Number(raw);
+}

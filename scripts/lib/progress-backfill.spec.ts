@@ -1,0 +1,120 @@
+import { ObjectId } from 'bson';
+import {
+  buildLegacyIndex,
+  LegacyProgressRow,
+  legacyCompletedAt,
+  normalizeScore,
+  planEnrollment,
+} from './progress-backfill';
+
+const oid = () => new ObjectId().toHexString();
+const ids = { l1: oid(), l2a: oid(), l2b: oid(), q5: oid(), m: oid() };
+const migratedDoc = {
+  course_id: 3,
+  modules: [
+    {
+      module_id: ids.m,
+      legacy_id: 1,
+      lessons: [
+        { lesson_id: ids.l1, legacy_id: 1 },
+        { lesson_id: ids.l2a, legacy_id: 2 },
+      ],
+      quizzes: [{ quiz_id: ids.q5, legacy_id: 5 }],
+      summaries: [{ summary_id: oid() }],
+    },
+    { module_id: oid(), lessons: [{ lesson_id: ids.l2b, legacy_id: 2 }], quizzes: [] },
+  ],
+};
+
+const row = (over: Partial<LegacyProgressRow> = {}): LegacyProgressRow => ({
+  enrollment_id: 10,
+  student_id: 42,
+  course_id: 3,
+  completed_modules: [1],
+  completed_lessons: [1, 2, 9, 1],
+  completed_quizzes: [5],
+  quiz_scores: { '5': 87.456, '6': 50 },
+  enrollment_completed_at: null,
+  enrollment_last_accessed_at: new Date('2025-03-01T00:00:00Z'),
+  archived_at: new Date('2026-02-01T00:00:00Z'),
+  ...over,
+});
+
+describe('planEnrollment', () => {
+  it('maps unique legacy ids and reports missing and ambiguous ones', () => {
+    const plan = planEnrollment(row(), buildLegacyIndex(migratedDoc));
+    expect(plan.rows).toEqual([
+      {
+        user_id: 42,
+        course_id: 3,
+        item_type: 'lesson',
+        item_id: ids.l1,
+        score: null,
+        completed_at: new Date('2025-03-01T00:00:00Z'),
+      },
+      expect.objectContaining({ item_type: 'quiz', item_id: ids.q5, score: 87.46 }),
+    ]);
+    expect(plan.report.map((r) => [r.reason, r.legacy_id])).toEqual([
+      ['ambiguous', 2],
+      ['not_in_content', 9],
+      ['score_without_completion', 6],
+    ]);
+    expect(plan.report[0].candidates).toEqual([ids.l2a, ids.l2b]);
+    expect(plan).toMatchObject({ mapped: 2, unmapped: 2, modulesIgnored: 1, deferred: false });
+  });
+
+  it('reports every completion of a course without a content document', () => {
+    const plan = planEnrollment(row(), undefined);
+    expect(plan.rows).toEqual([]);
+    expect(plan.report.filter((r) => r.reason === 'no_content_document')).toHaveLength(4);
+  });
+
+  it('defers an enrollment whose content still has integer ids', () => {
+    const legacy = { course_id: 3, modules: [{ module_id: 1, lessons: [{ lesson_id: 1 }] }] };
+    const plan = planEnrollment(row(), buildLegacyIndex(legacy));
+    expect(plan.deferred).toBe(true);
+    expect(plan.rows).toEqual([]);
+    expect(plan.report).toEqual([expect.objectContaining({ reason: 'content_not_migrated' })]);
+  });
+
+  it('clamps out-of-range scores and nulls unusable ones, reporting both', () => {
+    const index = buildLegacyIndex(migratedDoc);
+    const clamped = planEnrollment(
+      row({ completed_lessons: [], quiz_scores: { '5': 130 } }),
+      index,
+    );
+    expect(clamped.rows[0].score).toBe(100);
+    expect(clamped.report[0]).toMatchObject({ reason: 'score_clamped', value: 130, score: 100 });
+    const invalid = planEnrollment(
+      row({ completed_lessons: [], quiz_scores: { '5': 'n/a' } }),
+      index,
+    );
+    expect(invalid.rows[0].score).toBeNull();
+    expect(invalid.report[0]).toMatchObject({ reason: 'score_invalid' });
+    const broken = planEnrollment(row({ completed_lessons: [], quiz_scores: [1, 2] }), index);
+    expect(broken.report[0]).toMatchObject({ reason: 'invalid_quiz_scores' });
+    expect(broken.rows).toHaveLength(1);
+  });
+});
+
+describe('normalizeScore', () => {
+  it.each([
+    [75, { score: 75 }],
+    ['82.5', { score: 82.5 }],
+    [-1, { score: 0, issue: 'score_clamped' }],
+    [null, { score: null, issue: 'score_invalid' }],
+    ['', { score: null, issue: 'score_invalid' }],
+  ])('normalizes %p', (raw, expected) => {
+    expect(normalizeScore(raw)).toEqual(expected);
+  });
+});
+
+describe('legacyCompletedAt', () => {
+  it('takes the earliest of completed_at and last_accessed_at, else archived_at', () => {
+    const completed = new Date('2025-02-01T00:00:00Z');
+    expect(legacyCompletedAt(row({ enrollment_completed_at: completed }))).toEqual(completed);
+    expect(
+      legacyCompletedAt(row({ enrollment_completed_at: null, enrollment_last_accessed_at: null })),
+    ).toEqual(new Date('2026-02-01T00:00:00Z'));
+  });
+});

@@ -1,0 +1,373 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Collection, Db, Document, MongoClient } from 'mongodb';
+import { Client, Pool } from 'pg';
+import { freePort } from '../../scripts/lib/embedded-stack';
+import {
+  buildLegacyDataset,
+  LegacyFixtureParams,
+  WrittenLegacyDataset,
+  writeLegacyFixtures,
+} from '../../scripts/lib/legacy-fixtures';
+import { IdIssue, migrateToObjectId, verifyContent } from '../../scripts/lib/objectid-migration';
+import {
+  BackfillReportEntry,
+  backfillProgress,
+  normalizeScore,
+} from '../../scripts/lib/progress-backfill';
+import { CourseContent } from '../../src/course-content/domain/content.types';
+import { computeProgress, countedItems } from '../../src/progress/domain/progress-calculator';
+
+const ROOT = resolve(__dirname, '../..');
+const RUN = randomBytes(4).toString('hex');
+const PG_DB = `legacy_migration_${RUN}`;
+const PARAMS: LegacyFixtureParams = {
+  courses: 10,
+  modulesPerCourse: 3,
+  itemsPerModule: 5,
+  enrollmentsPerCourse: 5,
+  seed: 42,
+};
+const ID_FIELD = { lessons: 'lesson_id', quizzes: 'quiz_id', summaries: 'summary_id' } as const;
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** Item ids are random: compare documents with them masked, and without write times. */
+function normalize(doc: Document): unknown {
+  return JSON.parse(
+    JSON.stringify(doc, (key, value: unknown) => {
+      if (key === '_id' || key === 'updated_at') return undefined;
+      if (/_id$/.test(key) && typeof value === 'string' && /^[0-9a-f]{24}$/.test(value))
+        return 'OID';
+      return value;
+    }),
+  );
+}
+
+function runCli(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', `scripts/${script}`, ...args],
+      { cwd: ROOT, env: { ...process.env, ...env, DB_TIMEOUT_MS: '500' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', fail);
+    child.once('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('Legacy migration pipeline (e2e)', () => {
+  const adminUrl = process.env.DATABASE_URL as string;
+  const databaseUrl = withDatabase(adminUrl, PG_DB);
+  const mongoName = (suffix: string) => `legacy_migration_${RUN}_${suffix}`;
+  const reportDir = mkdtempSync(join(tmpdir(), 'legacy-migration-'));
+  let mongo: MongoClient;
+  let dbs: Db[];
+  let contents: Collection;
+  let pool: Pool;
+  let written: WrittenLegacyDataset;
+  const issues: IdIssue[] = [];
+  const report: BackfillReportEntry[] = [];
+
+  const snapshot = () => contents.find({}).sort({ course_id: 1 }).toArray();
+  const progressCount = async () =>
+    Number((await pool.query<{ n: string }>('select count(*) as n from progress')).rows[0].n);
+
+  beforeAll(async () => {
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database "${PG_DB}"`);
+    await admin.end();
+    mongo = await MongoClient.connect(process.env.MONGODB_URI as string, {
+      serverSelectionTimeoutMS: 5000,
+    });
+    dbs = ['main', 'copy', 'edit'].map((s) => mongo.db(mongoName(s)));
+    contents = dbs[0].collection('course_content');
+    written = await writeLegacyFixtures({ params: PARAMS, databaseUrl, contents });
+    pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  }, 30_000);
+
+  afterAll(async () => {
+    await pool?.end();
+    for (const db of dbs ?? []) await db.collection('course_content').deleteMany({});
+    await mongo?.close();
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists "${PG_DB}" with (force)`);
+    await admin.end();
+    rmSync(reportDir, { recursive: true, force: true });
+  });
+
+  it('starts from legacy data: integer ids in MongoDB, archived progress arrays in PostgreSQL', async () => {
+    const docs = await contents.countDocuments();
+    expect(docs).toBe(written.courses.filter((c) => c.content).length);
+    const verify = await verifyContent(contents);
+    expect(verify.badDocuments).toBe(docs);
+    const archived = await pool.query('select * from enrollment_progress_legacy');
+    const withData = written.enrollments.filter(
+      (e) => e.completed_lessons.length || e.completed_quizzes.length || e.total_lessons,
+    );
+    expect(archived.rowCount).toBe(withData.length);
+    const columns = await pool.query(
+      `select 1 from information_schema.columns
+       where table_name = 'enrollments' and column_name = 'completed_lessons'`,
+    );
+    expect(columns.rowCount).toBe(0);
+  });
+
+  it('changes nothing on a dry run', async () => {
+    const before = await snapshot();
+    const summary = await migrateToObjectId({ collection: contents, dryRun: true });
+    expect(summary.changed).toBe(before.length);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('ends a run stopped half-way and restarted like an uninterrupted one', async () => {
+    const first = await migrateToObjectId({
+      collection: contents,
+      limit: 3,
+      batchSize: 2,
+      onIssue: (i) => issues.push(i),
+    });
+    expect(first).toMatchObject({ changed: 3, stoppedEarly: true, failed: 0 });
+    const rest = await migrateToObjectId({
+      collection: contents,
+      batchSize: 2,
+      onIssue: (i) => issues.push(i),
+    });
+    expect(rest.changed).toBe((await contents.countDocuments()) - 3);
+    expect(rest.skipped).toBe(3);
+
+    const copy = dbs[1].collection('course_content');
+    const docs = buildLegacyDataset(PARAMS, written.courseIds).courses.flatMap((c) =>
+      c.content ? [c.content] : [],
+    );
+    await copy.insertMany(docs, { ordered: true });
+    const whole = await migrateToObjectId({ collection: copy });
+    expect(whole.changed).toBe(docs.length);
+    const expected = await copy.find({}).sort({ course_id: 1 }).toArray();
+    expect((await snapshot()).map(normalize)).toEqual(expected.map(normalize));
+  });
+
+  it('changes nothing on a second run', async () => {
+    const before = await snapshot();
+    const again = await migrateToObjectId({ collection: contents });
+    expect(again).toMatchObject({ changed: 0, itemsConverted: 0, failed: 0 });
+    expect(await snapshot()).toEqual(before);
+    expect(before.every((d) => d.version === 1)).toBe(true);
+  });
+
+  it('reports garbage ids instead of failing on them', () => {
+    const garbage = written.courseIds[3];
+    const kinds = issues.filter((i) => i.course_id === garbage).map((i) => i.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'invalid_string',
+        'integer_string',
+        'non_integer_number',
+        'duplicate_integer',
+      ]),
+    );
+    expect(issues.every((i) => i.course_id === garbage || i.kind === 'duplicate_integer')).toBe(
+      true,
+    );
+  });
+
+  it('keeps an edit made to a document while the migration runs', async () => {
+    const edit = dbs[2].collection('course_content');
+    const docs = buildLegacyDataset({
+      ...PARAMS,
+      courses: 3,
+      seed: 7,
+      specialCases: false,
+    }).courses.map((c) => c.content as Document);
+    await edit.insertMany(docs, { ordered: true });
+    const summary = await migrateToObjectId({
+      collection: edit,
+      beforeWrite: async (batch, attempt) => {
+        if (attempt !== 1) return;
+        // Whole-tree writes, as both services do (no positional paths on the wire server).
+        const retitle = (doc: Document, index: number, title: string) =>
+          doc.modules.map((m: Document, i: number) => (i === index ? { ...m, title } : m));
+        // A legacy writer: changes the tree, knows nothing of `version`.
+        const legacy = await edit.updateOne(
+          { _id: batch[0]._id, version: { $exists: false } },
+          { $set: { modules: retitle(batch[0], 0, 'Edited by the legacy service') } },
+        );
+        // The new service: a compare-and-set that starts versioning.
+        const current = await edit.updateOne(
+          { _id: batch[1]._id, version: { $exists: false } },
+          {
+            $set: { modules: retitle(batch[1], 1, 'Edited by the new service'), version: 1 },
+          },
+        );
+        expect([legacy.modifiedCount, current.modifiedCount]).toEqual([1, 1]);
+      },
+    });
+    expect(summary).toMatchObject({ changed: 3, failed: 0 });
+    expect(summary.retries).toBeGreaterThanOrEqual(2);
+    const after = await edit.find({}).sort({ _id: 1 }).toArray();
+    expect(after[0].modules[0].title).toBe('Edited by the legacy service');
+    expect(after[0].version).toBe(1);
+    expect(after[1].modules[1].title).toBe('Edited by the new service');
+    expect(after[1].version).toBe(2);
+    expect((await verifyContent(edit)).badDocuments).toBe(0);
+  });
+
+  it('changes nothing in PostgreSQL on a backfill dry run', async () => {
+    const dryReport: BackfillReportEntry[] = [];
+    const summary = await backfillProgress({
+      pool,
+      contents,
+      dryRun: true,
+      onReport: (e) => dryReport.push(e),
+    });
+    expect(summary.scanned).toBe(summary.pendingAtStart);
+    expect(summary.completionsUnmapped).toBeGreaterThan(0);
+    expect(dryReport.length).toBe(summary.reportEntries);
+    expect(await progressCount()).toBe(0);
+    const done = await pool.query(
+      'select 1 from enrollment_progress_legacy where backfilled_at is not null',
+    );
+    expect(done.rowCount).toBe(0);
+  });
+
+  it('backfills every mappable completion, stopped half-way and resumed', async () => {
+    const partial = await backfillProgress({
+      pool,
+      contents,
+      limit: 7,
+      batchSize: 3,
+      onReport: (e) => report.push(e),
+    });
+    expect(partial).toMatchObject({ scanned: 7, backfilled: 7, stoppedEarly: true });
+    const rest = await backfillProgress({ pool, contents, onReport: (e) => report.push(e) });
+    expect(rest.scanned).toBe(partial.pendingAtStart - 7);
+    const pending = await pool.query(
+      'select 1 from enrollment_progress_legacy where backfilled_at is null',
+    );
+    expect(pending.rowCount).toBe(0);
+
+    const docs = new Map((await snapshot()).map((d) => [d.course_id as number, d]));
+    const rows = (
+      await pool.query<{
+        user_id: number;
+        course_id: number;
+        item_type: string;
+        item_id: string;
+        score: string | null;
+        completed_at: Date;
+      }>('select user_id, course_id, item_type, item_id, score, completed_at from progress')
+    ).rows;
+    const byKey = new Map(
+      rows.map((r) => [`${r.user_id}:${r.course_id}:${r.item_type}:${r.item_id}`, r]),
+    );
+    const reported = new Set(
+      report.map((r) => `${r.enrollment_id}:${r.item_type}:${r.legacy_id}:${r.reason}`),
+    );
+    let mapped = 0;
+    for (const e of written.enrollments) {
+      for (const c of e.expected) {
+        if (!c.outcome.mapped) {
+          const key = `${e.enrollment_id}:${c.item_type}:${c.legacy_id}:${c.outcome.reason}`;
+          expect(reported.has(key) ? key : `missing from report: ${key}`).toBe(key);
+          continue;
+        }
+        mapped++;
+        const { module_index, level, item_index } = c.outcome;
+        const item = docs.get(e.course_id)!.modules[module_index][level][item_index];
+        const row = byKey.get(
+          `${e.student_id}:${e.course_id}:${c.item_type}:${item[ID_FIELD[level]]}`,
+        );
+        expect(row).toBeDefined();
+        expect(item.legacy_id).toBe(c.legacy_id);
+        const lastTimes = [e.completed_at, e.last_accessed_at].filter((d): d is Date => !!d);
+        expect(row!.completed_at.getTime()).toBe(Math.min(...lastTimes.map((d) => d.getTime())));
+        if (c.item_type === 'quiz') {
+          const score = normalizeScore(e.quiz_scores?.[String(c.legacy_id)]).score;
+          expect(row!.score === null ? null : Number(row!.score)).toBe(score);
+        }
+      }
+    }
+    expect(rows.length).toBe(mapped);
+    expect(mapped).toBeGreaterThan(20);
+    expect(new Set(report.map((r) => r.reason))).toEqual(
+      new Set([
+        'not_in_content',
+        'ambiguous',
+        'no_content_document',
+        ...report.filter((r) => r.reason.startsWith('score')).map((r) => r.reason),
+      ]),
+    );
+  });
+
+  it('gives each student the legacy percentage where every completion mapped', async () => {
+    const docs = new Map((await snapshot()).map((d) => [d.course_id as number, d]));
+    let compared = 0;
+    let nonZero = 0;
+    for (const e of written.enrollments) {
+      if (!e.expected.every((c) => c.outcome.mapped)) continue;
+      const { rows } = await pool.query<{ item_type: string; item_id: string }>(
+        'select item_type, item_id from progress where user_id = $1 and course_id = $2',
+        [e.student_id, e.course_id],
+      );
+      const content = docs.get(e.course_id) as unknown as CourseContent;
+      const figures = computeProgress(countedItems(content), rows);
+      expect({ enrollment: e.enrollment_id, pct: figures.completion_percentage }).toEqual({
+        enrollment: e.enrollment_id,
+        pct: e.completion_percentage,
+      });
+      compared++;
+      if (e.completion_percentage > 0) nonZero++;
+    }
+    expect(compared).toBeGreaterThan(10);
+    expect(nonZero).toBeGreaterThan(5);
+  });
+
+  it('changes nothing on a second backfill run', async () => {
+    const before = await progressCount();
+    const again = await backfillProgress({ pool, contents });
+    expect(again).toMatchObject({ scanned: 0, progressRowsInserted: 0 });
+    expect(await progressCount()).toBe(before);
+  });
+
+  it('passes --verify from the command line, and fails clearly when a database is down', async () => {
+    const port = await freePort();
+    const [verify, noMongo, noPg] = await Promise.all([
+      runCli('migrate-to-objectid.ts', ['--verify'], {
+        MONGODB_URI: withDatabase(process.env.MONGODB_URI as string, mongoName('main')),
+      }),
+      runCli('migrate-to-objectid.ts', ['--dry-run'], {
+        MONGODB_URI: `mongodb://127.0.0.1:${port}/nothing`,
+      }),
+      runCli('backfill-progress.ts', ['--report', join(reportDir, 'r.jsonl')], {
+        DATABASE_URL: `postgres://postgres:secret@127.0.0.1:${port}/nothing`,
+      }),
+    ]);
+    expect(verify.stdout).toMatch(/verify: \d+ documents, 0 with offenders/);
+    expect(verify.code).toBe(0);
+    expect(noMongo.code).toBe(1);
+    expect(noMongo.stderr).toMatch(
+      /^migrate:objectid: MongoDB unreachable at mongodb:\/\/127\.0\.0\.1/m,
+    );
+    expect(noPg.code).toBe(1);
+    expect(noPg.stderr).toMatch(
+      /^migrate:backfill-progress: PostgreSQL unreachable at postgres:\/\/postgres:\*\*\*@/m,
+    );
+  });
+});
