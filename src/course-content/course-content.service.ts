@@ -49,7 +49,10 @@ export class CourseContentService {
     includeInactive: boolean,
   ): Promise<ContentResult> {
     const course = await this.courses.findVisible(caller, courseId);
-    const audience = await this.audience(caller, course);
+    const [audience, { content, cache }] = await Promise.all([
+      this.audience(caller, course),
+      this.reader.read(courseId),
+    ]);
     if (includeInactive && audience !== 'manager') {
       throw new DomainError(
         'forbidden',
@@ -57,7 +60,6 @@ export class CourseContentService {
         'Only the course instructor or an admin may see inactive content',
       );
     }
-    const { content, cache } = await this.reader.read(courseId);
     const tree = content ?? emptyContent(courseId, course.createdAt);
     return { view: viewContent(tree, audience, includeInactive), cache };
   }
