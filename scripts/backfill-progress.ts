@@ -1,5 +1,6 @@
 import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import {
   CONTENT_COLLECTION,
@@ -7,9 +8,9 @@ import {
   createProgressReporter,
   intOption,
   loadScriptConfig,
-  parseArgs,
   redactUrl,
-} from './lib/objectid-migration';
+  runCli,
+} from './lib/ops-cli';
 import { backfillProgress, pendingBackfillCount } from './lib/progress-backfill';
 
 const USAGE = `usage: migrate:backfill-progress [--dry-run] [--batch-size N] [--limit N] [--report FILE] [--quiet]
@@ -24,17 +25,26 @@ const USAGE = `usage: migrate:backfill-progress [--dry-run] [--batch-size N] [--
   env: DATABASE_URL and MONGODB_URI (required), DB_TIMEOUT_MS`;
 
 async function main(): Promise<number> {
-  const { flags, values } = parseArgs(process.argv.slice(2));
-  if (flags.has('help')) {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      help: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      'batch-size': { type: 'string' },
+      limit: { type: 'string' },
+      report: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  const known = ['dry-run', 'quiet', 'batch-size', 'limit', 'report'];
-  for (const name of [...flags, ...values.keys()])
-    if (!known.includes(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
-  const batchSize = intOption(values, 'batch-size', 500);
-  const limit = intOption(values, 'limit', undefined);
-  const dryRun = flags.has('dry-run');
+  const batchSize = intOption('batch-size', values['batch-size'], 500);
+  const limit = intOption('limit', values.limit, undefined);
+  const dryRun = values['dry-run'] ?? false;
   const config = loadScriptConfig(process.env, ['DATABASE_URL', 'MONGODB_URI']);
   const pool = new Pool({
     connectionString: config.databaseUrl,
@@ -59,11 +69,10 @@ async function main(): Promise<number> {
     const client = await connectMongo(config.mongodbUri, config.timeoutMs);
     try {
       const reportPath =
-        values.get('report') ??
-        `reports/backfill-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+        values.report ?? `reports/backfill-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
       let report: WriteStream | undefined;
       const progress = createProgressReporter('migrate:backfill-progress', pending, {
-        quiet: flags.has('quiet'),
+        quiet: values.quiet,
       });
       const controller = new AbortController();
       const onSignal = () => {
@@ -119,14 +128,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(
-      `migrate:backfill-progress: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exitCode = 1;
-  },
-);
+runCli('migrate:backfill-progress', USAGE, main);

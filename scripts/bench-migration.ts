@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { Collection } from 'mongodb';
 import { startStack } from './lib/embedded-stack';
 import { buildLegacyDataset } from './lib/legacy-fixtures';
-import {
-  CONTENT_COLLECTION,
-  connectMongo,
-  intOption,
-  migrateToObjectId,
-  parseArgs,
-  transformContentDocument,
-} from './lib/objectid-migration';
+import { migrateToObjectId, transformContentDocument } from './lib/objectid-migration';
+import { CONTENT_COLLECTION, connectMongo, intOption, runCli } from './lib/ops-cli';
 
 const USAGE = `usage: bench:migration [--docs N] [--modules N] [--items N] [--batch-size N] [--concurrency N]
                        [--seed N] [--cas strict|updated-at] [--keep]
@@ -18,15 +13,30 @@ const USAGE = `usage: bench:migration [--docs N] [--modules N] [--items N] [--ba
   Uses MONGODB_URI if set, else starts the embedded MongoDB-wire server. --keep leaves the data.`;
 
 async function main(): Promise<void> {
-  const { flags, values } = parseArgs(process.argv.slice(2));
-  if (flags.has('help')) return void console.log(USAGE);
-  const docs = intOption(values, 'docs', 5000) as number;
-  const modules = intOption(values, 'modules', 10) as number;
-  const items = intOption(values, 'items', 20) as number;
-  const batchSize = intOption(values, 'batch-size', 200);
-  const concurrency = intOption(values, 'concurrency', 2);
-  const seed = intOption(values, 'seed', 1, 0) as number;
-  const cas = values.get('cas') === 'updated-at' ? 'updated-at' : 'strict';
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      help: { type: 'boolean' },
+      keep: { type: 'boolean' },
+      docs: { type: 'string' },
+      modules: { type: 'string' },
+      items: { type: 'string' },
+      'batch-size': { type: 'string' },
+      concurrency: { type: 'string' },
+      seed: { type: 'string' },
+      cas: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return void console.log(USAGE);
+  const docs = intOption('docs', values.docs, 5000);
+  const modules = intOption('modules', values.modules, 10);
+  const items = intOption('items', values.items, 20);
+  const batchSize = intOption('batch-size', values['batch-size'], 200);
+  const concurrency = intOption('concurrency', values.concurrency, 2);
+  const seed = intOption('seed', values.seed, 1, 0);
+  const cas = values.cas === 'updated-at' ? 'updated-at' : 'strict';
   const log = (m: string) => console.error(`[bench] ${m}`);
   // Only MongoDB is measured: placeholders keep the stack from starting PostgreSQL and Redis.
   const stack = await startStack({
@@ -85,7 +95,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    if (!flags.has('keep')) {
+    if (!values.keep) {
       await naive.deleteMany({});
       await batched.deleteMany({});
     }
@@ -100,7 +110,4 @@ async function sizeMb(collection: Collection): Promise<string> {
   return one ? ((JSON.stringify(one).length * n) / 1e6).toFixed(0) : '0';
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench:migration: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+runCli('bench:migration', USAGE, main);

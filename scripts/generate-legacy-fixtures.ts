@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { writeLegacyFixtures } from './lib/legacy-fixtures';
 import {
   CONTENT_COLLECTION,
   connectMongo,
   intOption,
   loadScriptConfig,
-  parseArgs,
-} from './lib/objectid-migration';
+  runCli,
+} from './lib/ops-cli';
 
 const USAGE = `usage: fixtures:legacy [--courses N] [--modules N] [--items N] [--enrollments N] [--seed N]
                         [--content-only] [--no-migrate-up] [--expected FILE]
@@ -19,8 +20,24 @@ const USAGE = `usage: fixtures:legacy [--courses N] [--modules N] [--items N] [-
   env: DATABASE_URL, MONGODB_URI, DB_TIMEOUT_MS. Refuses to run with NODE_ENV=production.`;
 
 async function main(): Promise<void> {
-  const { flags, values } = parseArgs(process.argv.slice(2));
-  if (flags.has('help')) {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      help: { type: 'boolean' },
+      'content-only': { type: 'boolean' },
+      // Its own flag: parseArgs reads `--no-x` as the negation of `--x` only with allowNegative.
+      'no-migrate-up': { type: 'boolean' },
+      courses: { type: 'string' },
+      modules: { type: 'string' },
+      items: { type: 'string' },
+      enrollments: { type: 'string' },
+      seed: { type: 'string' },
+      expected: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
     console.log(USAGE);
     return;
   }
@@ -28,7 +45,7 @@ async function main(): Promise<void> {
     throw new Error(
       'fixtures:legacy writes test data and migrates the schema down: not in production',
     );
-  const contentOnly = flags.has('content-only');
+  const contentOnly = values['content-only'] ?? false;
   const config = loadScriptConfig(
     process.env,
     contentOnly ? ['MONGODB_URI'] : ['DATABASE_URL', 'MONGODB_URI'],
@@ -37,15 +54,15 @@ async function main(): Promise<void> {
   try {
     const written = await writeLegacyFixtures({
       params: {
-        courses: intOption(values, 'courses', 20),
-        modulesPerCourse: intOption(values, 'modules', 4),
-        itemsPerModule: intOption(values, 'items', 6),
-        enrollmentsPerCourse: intOption(values, 'enrollments', 8, 0),
-        seed: intOption(values, 'seed', 1, 0),
+        courses: intOption('courses', values.courses, 20),
+        modulesPerCourse: intOption('modules', values.modules, 4),
+        itemsPerModule: intOption('items', values.items, 6),
+        enrollmentsPerCourse: intOption('enrollments', values.enrollments, 8, 0),
+        seed: intOption('seed', values.seed, 1, 0),
       },
       databaseUrl: contentOnly ? undefined : config.databaseUrl,
       contents: client.db().collection(CONTENT_COLLECTION),
-      migrateUp: !flags.has('no-migrate-up'),
+      migrateUp: !values['no-migrate-up'],
       log: (m) => console.error(m),
     });
     const lines = written.enrollments.map((e) =>
@@ -56,7 +73,7 @@ async function main(): Promise<void> {
         legacy_completion_percentage: e.completion_percentage,
       }),
     );
-    const expected = values.get('expected');
+    const expected = values.expected;
     if (expected) writeFileSync(expected, lines.length ? `${lines.join('\n')}\n` : '');
     else for (const line of lines) console.log(line);
     console.error(
@@ -68,7 +85,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`fixtures:legacy: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+runCli('fixtures:legacy', USAGE, main);

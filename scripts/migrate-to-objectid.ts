@@ -1,15 +1,16 @@
 import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { migrateToObjectId, verifyContent } from './lib/objectid-migration';
 import {
   CONTENT_COLLECTION,
   connectMongo,
   createProgressReporter,
   intOption,
   loadScriptConfig,
-  migrateToObjectId,
-  parseArgs,
-  verifyContent,
-} from './lib/objectid-migration';
+  runCli,
+  UsageError,
+} from './lib/ops-cli';
 
 const USAGE = `usage: migrate:objectid [--dry-run] [--batch-size N] [--concurrency N] [--limit N]
                         [--cas strict|updated-at] [--report FILE] [--quiet] | --verify
@@ -31,34 +32,37 @@ const USAGE = `usage: migrate:objectid [--dry-run] [--batch-size N] [--concurren
 const EXIT_VERIFY_FAILED = 3;
 
 async function main(): Promise<number> {
-  const { flags, values } = parseArgs(process.argv.slice(2));
-  if (flags.has('help')) {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      help: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      verify: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      'batch-size': { type: 'string' },
+      concurrency: { type: 'string' },
+      limit: { type: 'string' },
+      report: { type: 'string' },
+      cas: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  const known = [
-    'dry-run',
-    'verify',
-    'quiet',
-    'batch-size',
-    'concurrency',
-    'limit',
-    'report',
-    'cas',
-  ];
-  const cas = values.get('cas') ?? 'strict';
+  const cas = values.cas ?? 'strict';
   if (cas !== 'strict' && cas !== 'updated-at')
     throw new UsageError(`--cas must be strict or updated-at (got "${cas}")`);
-  for (const name of [...flags, ...values.keys()])
-    if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
-  const batchSize = intOption(values, 'batch-size', 200);
-  const concurrency = intOption(values, 'concurrency', 2);
-  const limit = intOption(values, 'limit', undefined);
+  const batchSize = intOption('batch-size', values['batch-size'], 200);
+  const concurrency = intOption('concurrency', values.concurrency, 2);
+  const limit = intOption('limit', values.limit, undefined);
   const config = loadScriptConfig(process.env, ['MONGODB_URI']);
   const client = await connectMongo(config.mongodbUri, config.timeoutMs);
   try {
     const collection = client.db().collection(CONTENT_COLLECTION);
-    if (flags.has('verify')) {
+    if (values.verify) {
       const result = await verifyContent(collection);
       for (const o of result.offenders.slice(0, 100))
         console.log(
@@ -76,11 +80,10 @@ async function main(): Promise<number> {
 
     const total = await collection.estimatedDocumentCount().catch(() => undefined);
     const progress = createProgressReporter('migrate:objectid', total, {
-      quiet: flags.has('quiet'),
+      quiet: values.quiet,
     });
     const reportPath =
-      values.get('report') ??
-      `reports/objectid-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+      values.report ?? `reports/objectid-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
     let report: WriteStream | undefined;
     const controller = new AbortController();
     const onSignal = () => {
@@ -90,7 +93,7 @@ async function main(): Promise<number> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const dryRun = flags.has('dry-run');
+    const dryRun = values['dry-run'] ?? false;
     const summary = await migrateToObjectId({
       collection,
       dryRun,
@@ -129,15 +132,4 @@ async function main(): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`migrate:objectid: ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof UsageError) console.error(USAGE);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  },
-);
+runCli('migrate:objectid', USAGE, main);

@@ -1,5 +1,6 @@
 import { Collection, Document } from 'mongodb';
 import { Client } from 'pg';
+import { completionPercentage } from '../../src/progress/domain/progress-calculator';
 import { migrate } from './migrations';
 
 /*
@@ -292,10 +293,7 @@ export function buildLegacyDataset(
         quiz_scores: quizzes.size ? quizScores : null,
         total_modules: published.length,
         total_lessons: counted.filter((i) => i.type === 'lesson').length,
-        // Integer arithmetic before the division: 2/3 is 66.67, as the progress API says.
-        completion_percentage: counted.length
-          ? Math.round((done * 10_000) / counted.length) / 100
-          : 0,
+        completion_percentage: completionPercentage(done, counted.length),
         expected,
       });
     }
@@ -343,7 +341,12 @@ interface CountedItem {
   legacy?: number;
 }
 
-/** Items the new system counts: every legacy item is active; the module must be published. */
+/**
+ * Items the new system counts: every legacy item is active; the module must be published. The
+ * app's countedItems cannot be used here: it reads the migrated shape (`is_active`, ObjectId
+ * ids), and the legacy documents have neither; migrating them first would make this oracle
+ * depend on the migration it checks. Only how many are counted, and their integers, matter.
+ */
 function countedItems(modules: Document[]): CountedItem[] {
   const out: CountedItem[] = [];
   for (const m of modules) {

@@ -10,7 +10,10 @@ export async function withOrm<T>(
 ): Promise<T> {
   const options = mikroOrmOptions({ databaseUrl, timeoutMs: 10_000, poolMax: 2 });
   // Callers print what was applied; the migrator's own lines would only be noise in tests.
-  const orm = await MikroORM.init({ ...options, migrations: { ...options.migrations, silent: true } });
+  const orm = await MikroORM.init({
+    ...options,
+    migrations: { ...options.migrations, silent: true },
+  });
   try {
     return await fn(orm);
   } finally {

@@ -2,10 +2,9 @@ import { ObjectId } from 'bson';
 import {
   casFilter,
   classifyId,
-  computeMetadata,
   findOffenders,
   isObjectIdString,
-  parseArgs,
+  migratedMetadata,
   transformContentDocument,
 } from './objectid-migration';
 
@@ -156,9 +155,9 @@ describe('classifyId', () => {
   });
 });
 
-describe('computeMetadata', () => {
+describe(migratedMetadata.name, () => {
   it('counts only active modules and active lessons in them', () => {
-    const meta = computeMetadata(
+    const meta = migratedMetadata(
       [
         {
           is_active: true,
@@ -176,6 +175,30 @@ describe('computeMetadata', () => {
       total_lessons: 1,
       total_duration_hours: 0.33,
       tags: [],
+    });
+  });
+
+  it('skips items that are not objects and reads garbage fields as the migration leaves them', () => {
+    const meta = migratedMetadata(
+      [
+        null,
+        {
+          is_active: 0,
+          lessons: [
+            null,
+            { is_active: 'no', duration_minutes: '30' },
+            { is_active: false, duration_minutes: 60 },
+            { duration_minutes: 45 },
+          ],
+        },
+      ],
+      ['a', 3, null, 'b'],
+    );
+    expect(meta).toEqual({
+      total_modules: 1,
+      total_lessons: 2,
+      total_duration_hours: 0.75,
+      tags: ['a', 'b'],
     });
   });
 });
@@ -201,13 +224,5 @@ describe('casFilter', () => {
       updated_at: doc.updated_at,
       modules: doc.modules,
     });
-  });
-});
-
-describe('parseArgs', () => {
-  it('reads flags and values in both spellings', () => {
-    const { flags, values } = parseArgs(['--dry-run', '--batch-size', '50', '--limit=3']);
-    expect([...flags]).toEqual(['dry-run']);
-    expect(Object.fromEntries(values)).toEqual({ 'batch-size': '50', limit: '3' });
   });
 });

@@ -1,7 +1,7 @@
 import { ObjectId } from 'bson';
-import { SingleBar } from 'cli-progress';
-import { Collection, Document, MongoBulkWriteError, MongoClient } from 'mongodb';
-import { loadAppConfig } from '../../src/config/app-config';
+import { Collection, Document, MongoBulkWriteError } from 'mongodb';
+import { computeMetadata } from '../../src/course-content/domain/content-tree';
+import { ContentMetadata, Module } from '../../src/course-content/domain/content.types';
 
 /*
  * `migrate:objectid` (DESIGN §6.3): every module/lesson/quiz/summary/resource id that is not a
@@ -108,36 +108,32 @@ export function classifyId(value: unknown): IdDecision {
   return { keep: false, isNew: true, issue: 'invalid_type' };
 }
 
-const round2 = (n: number) => Math.round((n + Number.EPSILON) * 100) / 100;
-
-export interface ContentMetadataShape {
-  total_modules: number;
-  total_lessons: number;
-  total_duration_hours: number;
-  tags: string[];
-}
-
-/** Metadata from active items only (DESIGN §3), so it is never stale after the migration. */
-export function computeMetadata(modules: unknown[], tags: unknown): ContentMetadataShape {
-  let totalModules = 0;
-  let totalLessons = 0;
-  let minutes = 0;
-  for (const m of modules) {
-    if (!isObject(m) || m.is_active === false) continue;
-    totalModules++;
-    for (const l of Array.isArray(m.lessons) ? m.lessons : []) {
-      if (!isObject(l) || l.is_active === false) continue;
-      totalLessons++;
-      if (typeof l.duration_minutes === 'number' && Number.isFinite(l.duration_minutes))
-        minutes += l.duration_minutes;
-    }
-  }
-  return {
-    total_modules: totalModules,
-    total_lessons: totalLessons,
-    total_duration_hours: round2(minutes / 60),
-    tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [],
-  };
+/**
+ * Metadata of a transformed tree, counted by the app's own rule (computeMetadata: active modules,
+ * active lessons in them, hours to 2 decimals), so it is never stale after the migration.
+ *
+ * The transformed tree is in the target shape except where the legacy data was garbage that the
+ * migration reports instead of repairing: items that are not objects (`invalid_item`, left in
+ * place), an `is_active` that is not a boolean (only missing/null gets the default), a
+ * `duration_minutes` or tag of another type. Only that is handled here: such items are skipped,
+ * anything but `false` counts as active, and a duration that is not a finite number counts 0.
+ */
+export function migratedMetadata(modules: unknown[], tags: unknown): ContentMetadata {
+  const countable = modules.filter(isObject).map((m) => ({
+    is_active: m.is_active !== false,
+    lessons: (Array.isArray(m.lessons) ? m.lessons : []).filter(isObject).map((l) => ({
+      is_active: l.is_active !== false,
+      duration_minutes:
+        typeof l.duration_minutes === 'number' && Number.isFinite(l.duration_minutes)
+          ? l.duration_minutes
+          : null,
+    })),
+  }));
+  return computeMetadata(
+    // Only the fields computeMetadata reads.
+    countable as unknown as Module[],
+    Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [],
+  );
 }
 
 // Field defaults of content.types.ts; `is_published` defaults to true as in the spec's schema.
@@ -260,7 +256,7 @@ export function transformContentDocument(
   const modulesMissing = !Array.isArray(doc.modules);
   const modules = fixItems(doc.modules, 'modules', '');
   const oldMeta: Obj = isObject(doc.metadata) ? doc.metadata : {};
-  const metadata = computeMetadata(modules, oldMeta.tags);
+  const metadata = migratedMetadata(modules, oldMeta.tags);
   const metadataIncomplete =
     !isObject(doc.metadata) ||
     (['total_modules', 'total_lessons', 'total_duration_hours', 'tags'] as const).some(
@@ -582,143 +578,4 @@ export async function verifyContent(
     for (const o of found) if (offenders.length < maxOffenders) offenders.push(o);
   }
   return { documents, badDocuments, offenders };
-}
-
-// ---- shared by the ops CLIs (migrate-to-objectid, backfill-progress) ----
-
-export const CONTENT_COLLECTION = 'course_content';
-
-/**
- * The connection settings the app itself uses, validated by the app's own schema. A script
- * does not need JWT_SECRET, nor the database it does not touch, so those get placeholders.
- */
-export function loadScriptConfig(
-  env: NodeJS.ProcessEnv,
-  needs: ('DATABASE_URL' | 'MONGODB_URI')[],
-): { databaseUrl: string; mongodbUri: string; timeoutMs: number } {
-  const placeholders: Record<string, string> = {
-    JWT_SECRET: 'not-used-by-ops-scripts-0123456789',
-    DATABASE_URL: 'postgres://not-used/ops-script',
-    MONGODB_URI: 'mongodb://not-used/ops-script',
-  };
-  const merged: NodeJS.ProcessEnv = { ...env };
-  for (const [key, value] of Object.entries(placeholders)) {
-    if (!merged[key] && !needs.includes(key as 'DATABASE_URL')) merged[key] = value;
-  }
-  const config = loadAppConfig(merged);
-  return {
-    databaseUrl: config.DATABASE_URL,
-    mongodbUri: config.MONGODB_URI,
-    timeoutMs: config.DB_TIMEOUT_MS,
-  };
-}
-
-/** Hides the password of a connection URL in messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
-}
-
-/** Connects with bounded waits and fails with a message naming the server when it is down. */
-export async function connectMongo(uri: string, timeoutMs: number): Promise<MongoClient> {
-  const client = new MongoClient(uri, {
-    serverSelectionTimeoutMS: timeoutMs,
-    connectTimeoutMS: timeoutMs,
-    // Bulk writes of whole content trees take longer than an API call.
-    socketTimeoutMS: Math.max(60_000, timeoutMs * 20),
-  });
-  try {
-    await client.connect();
-    await client.db().command({ ping: 1 });
-    return client;
-  } catch (error) {
-    await client.close().catch(() => undefined);
-    throw new Error(
-      `MongoDB unreachable at ${redactUrl(uri)}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
-export interface ProgressReporter {
-  update(done: number, payload?: Record<string, unknown>): void;
-  stop(): void;
-}
-
-/**
- * A progress bar on a TTY; elsewhere (CI, logs) a plain line at most every `intervalMs`, so log
- * files stay readable.
- */
-export function createProgressReporter(
-  label: string,
-  total: number | undefined,
-  options: { stream?: NodeJS.WriteStream; intervalMs?: number; quiet?: boolean } = {},
-): ProgressReporter {
-  const stream = options.stream ?? process.stderr;
-  if (options.quiet) return { update: () => undefined, stop: () => undefined };
-  const started = Date.now();
-  if (stream.isTTY && total !== undefined) {
-    const bar = new SingleBar({
-      format: `${label} [{bar}] {percentage}% | {value}/{total} | {rate} docs/s | ETA {eta}s`,
-      stream,
-      hideCursor: true,
-    });
-    bar.start(total, 0, { rate: '0' });
-    return {
-      update: (done) => {
-        const rate = (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(0);
-        bar.update(done, { rate });
-      },
-      stop: () => bar.stop(),
-    };
-  }
-  const intervalMs = options.intervalMs ?? 5000;
-  let last = 0;
-  return {
-    update: (done, payload = {}) => {
-      const t = Date.now();
-      if (t - last < intervalMs) return;
-      last = t;
-      const rate = (done / Math.max(0.001, (t - started) / 1000)).toFixed(0);
-      const of = total !== undefined ? `/${total}` : '';
-      const extra = Object.entries(payload)
-        .map(([k, v]) => ` ${k}=${String(v)}`)
-        .join('');
-      stream.write(`${label}: ${done}${of} (${rate}/s)${extra}\n`);
-    },
-    stop: () => undefined,
-  };
-}
-
-/** Numeric CLI options: `--name N` or `--name=N`; a flag is `--name`. */
-export function parseArgs(argv: string[]): { flags: Set<string>; values: Map<string, string> } {
-  const flags = new Set<string>();
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument: ${arg}`);
-    const eq = arg.indexOf('=');
-    if (eq > 0) values.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--'))
-      values.set(arg.slice(2), argv[++i]);
-    else flags.add(arg.slice(2));
-  }
-  return { flags, values };
-}
-
-export function intOption(
-  values: Map<string, string>,
-  name: string,
-  fallback: number | undefined,
-  min = 1,
-): number | undefined {
-  const raw = values.get(name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min)
-    throw new Error(`--${name} must be an integer >= ${min} (got "${raw}")`);
-  return Number(raw);
 }

@@ -1,0 +1,168 @@
+import { SingleBar } from 'cli-progress';
+import { MongoClient } from 'mongodb';
+import { loadAppConfig } from '../../src/config/app-config';
+
+/*
+ * Plumbing shared by the ops CLIs (migrate-to-objectid, backfill-progress, generate-legacy-fixtures,
+ * bench-migration): configuration, connections, progress output, options and exit codes.
+ */
+
+export const CONTENT_COLLECTION = 'course_content';
+
+/**
+ * The connection settings the app itself uses, validated by the app's own schema. A script
+ * does not need JWT_SECRET, nor the database it does not touch, so those get placeholders.
+ */
+export function loadScriptConfig(
+  env: NodeJS.ProcessEnv,
+  needs: ('DATABASE_URL' | 'MONGODB_URI')[],
+): { databaseUrl: string; mongodbUri: string; timeoutMs: number } {
+  const placeholders: Record<string, string> = {
+    JWT_SECRET: 'not-used-by-ops-scripts-0123456789',
+    DATABASE_URL: 'postgres://not-used/ops-script',
+    MONGODB_URI: 'mongodb://not-used/ops-script',
+  };
+  const merged: NodeJS.ProcessEnv = { ...env };
+  for (const [key, value] of Object.entries(placeholders)) {
+    if (!merged[key] && !needs.includes(key as 'DATABASE_URL')) merged[key] = value;
+  }
+  const config = loadAppConfig(merged);
+  return {
+    databaseUrl: config.DATABASE_URL,
+    mongodbUri: config.MONGODB_URI,
+    timeoutMs: config.DB_TIMEOUT_MS,
+  };
+}
+
+/** Hides the password of a connection URL in messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/** Connects with bounded waits and fails with a message naming the server when it is down. */
+export async function connectMongo(uri: string, timeoutMs: number): Promise<MongoClient> {
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    // Bulk writes of whole content trees take longer than an API call.
+    socketTimeoutMS: Math.max(60_000, timeoutMs * 20),
+  });
+  try {
+    await client.connect();
+    await client.db().command({ ping: 1 });
+    return client;
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw new Error(
+      `MongoDB unreachable at ${redactUrl(uri)}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+export interface ProgressReporter {
+  update(done: number, payload?: Record<string, unknown>): void;
+  stop(): void;
+}
+
+/**
+ * A progress bar on a TTY; elsewhere (CI, logs) a plain line at most every `intervalMs`, so log
+ * files stay readable.
+ */
+export function createProgressReporter(
+  label: string,
+  total: number | undefined,
+  options: { stream?: NodeJS.WriteStream; intervalMs?: number; quiet?: boolean } = {},
+): ProgressReporter {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet) return { update: () => undefined, stop: () => undefined };
+  const started = Date.now();
+  if (stream.isTTY && total !== undefined) {
+    const bar = new SingleBar({
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | {rate} docs/s | ETA {eta}s`,
+      stream,
+      hideCursor: true,
+    });
+    bar.start(total, 0, { rate: '0' });
+    return {
+      update: (done) => {
+        const rate = (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(0);
+        bar.update(done, { rate });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  const intervalMs = options.intervalMs ?? 5000;
+  let last = 0;
+  return {
+    update: (done, payload = {}) => {
+      const t = Date.now();
+      if (t - last < intervalMs) return;
+      last = t;
+      const rate = (done / Math.max(0.001, (t - started) / 1000)).toFixed(0);
+      const of = total !== undefined ? `/${total}` : '';
+      const extra = Object.entries(payload)
+        .map(([k, v]) => ` ${k}=${String(v)}`)
+        .join('');
+      stream.write(`${label}: ${done}${of} (${rate}/s)${extra}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+/** A mistake in how a script was called: it prints its usage and exits with code 2. */
+export class UsageError extends Error {}
+
+/** Errors `util.parseArgs` throws for an unknown option, a missing value or a positional. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/**
+ * Runs a CLI's `main`: its result is the exit code; a usage error (UsageError, or an error from
+ * `util.parseArgs` with `strict: true`) prints the usage and exits with 2, any other error with 1.
+ */
+export function runCli(name: string, usage: string, main: () => Promise<number | void>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code ?? 0;
+    },
+    (error: unknown) => {
+      console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      const usageError = error instanceof UsageError || isParseArgsError(error);
+      if (usageError) console.error(usage);
+      process.exitCode = usageError ? 2 : 1;
+    },
+  );
+}
+
+/** A numeric option's value (a string from `util.parseArgs`), or `fallback` when it is absent. */
+export function intOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min?: number,
+): number;
+export function intOption(
+  name: string,
+  raw: string | undefined,
+  fallback: undefined,
+  min?: number,
+): number | undefined;
+export function intOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number | undefined,
+  min = 1,
+): number | undefined {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min)
+    throw new Error(`--${name} must be an integer >= ${min} (got "${raw}")`);
+  return Number(raw);
+}
