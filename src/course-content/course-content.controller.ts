@@ -92,21 +92,19 @@ export class CourseContentController {
     @Query() query: ContentQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView | undefined> {
-    const { view, cache } = await this.content.read(
+  ): Promise<string | undefined> {
+    const { json, version, cache } = await this.content.read(
       caller,
       courseId,
       query.include_inactive ?? false,
     );
-    reply
-      .header('ETag', etagOf(view.version))
-      .header('X-Cache', cache)
-      .header('Vary', 'Authorization');
-    if (noneMatchHits(ifNoneMatch, view.version)) {
+    reply.header('ETag', etagOf(version)).header('X-Cache', cache).header('Vary', 'Authorization');
+    if (noneMatchHits(ifNoneMatch, version)) {
       reply.status(304);
       return undefined;
     }
-    return view;
+    reply.type('application/json; charset=utf-8');
+    return json;
   }
 
   @Put()

@@ -23,7 +23,9 @@ export interface ContentWrite {
 }
 
 export interface ContentResult {
-  view: ContentView;
+  /** The caller's view, already serialized: on a cache hit it is computed once per version. */
+  json: string;
+  version: number;
   cache: 'HIT' | 'MISS';
 }
 
@@ -48,8 +50,8 @@ export class CourseContentService {
     courseId: number,
     includeInactive: boolean,
   ): Promise<ContentResult> {
-    const course = await this.courses.findVisible(caller, courseId);
-    const [audience, { content, cache }] = await Promise.all([
+    const course = await this.courses.findReadable(caller, courseId);
+    const [audience, { snapshot, cache }] = await Promise.all([
       this.audience(caller, course),
       this.reader.read(courseId),
     ]);
@@ -60,8 +62,13 @@ export class CourseContentService {
         'Only the course instructor or an admin may see inactive content',
       );
     }
-    const tree = content ?? emptyContent(courseId, course.createdAt);
-    return { view: viewContent(tree, audience, includeInactive), cache };
+    const render = (content: CourseContent) =>
+      JSON.stringify(viewContent(content, audience, includeInactive));
+    if (!snapshot) {
+      return { json: render(emptyContent(courseId, course.createdAt)), version: 0, cache };
+    }
+    const json = snapshot.derive(`view:${audience}:${includeInactive}`, render);
+    return { json, version: snapshot.content.version, cache };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { AuthUser } from '../common/auth/auth-user';
 import { Page } from '../common/dto/pagination.dto';
 import { DomainError } from '../common/errors/domain-error';
@@ -14,8 +15,22 @@ import {
   UpdateCourseDto,
 } from './dto/course.dto';
 
+/** What the read paths need of a course to decide who sees what. */
+export interface ReadableCourse {
+  id: number;
+  instructorId: number;
+  createdAt: Date;
+}
+
 @Injectable()
 export class CoursesService {
+  /**
+   * Published and archived courses stay visible to everybody and never change owner (no route
+   * moves a course back to draft or changes instructor_id), so what the hot read paths need of
+   * them can be remembered per process without any invalidation, also across instances.
+   */
+  private readonly readable = new LRUCache<number, ReadableCourse>({ max: 10_000 });
+
   constructor(
     private readonly courses: CourseRepository,
     private readonly em: EntityManager,
@@ -64,6 +79,23 @@ export class CoursesService {
     if (dto.description !== undefined) course.description = dto.description;
     await this.em.flush();
     return toCourseResponse(course);
+  }
+
+  /**
+   * `findVisible` for the read paths (content, progress): answers from memory for courses that
+   * are no longer drafts. Not for decisions between published and archived.
+   */
+  async findReadable(caller: AuthUser | undefined, courseId: number): Promise<ReadableCourse> {
+    const known = this.readable.get(courseId);
+    if (known) return known;
+    const course = await this.findVisible(caller, courseId);
+    const readable = {
+      id: course.id,
+      instructorId: course.instructorId,
+      createdAt: course.createdAt,
+    };
+    if (course.status !== 'draft') this.readable.set(course.id, readable);
+    return readable;
   }
 
   /** The course if the caller may see it; a hidden draft is indistinguishable from a missing one. */

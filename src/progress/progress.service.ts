@@ -75,7 +75,7 @@ export class ProgressService implements CourseCompletionPort {
 
   /** GET /progress/course/:courseId — figures against the content as it is now. */
   async summary(caller: AuthUser, courseId: number): Promise<CourseProgressSummaryDto> {
-    await this.courses.findVisible(caller, courseId);
+    await this.courses.findReadable(caller, courseId);
     const enrollment = await this.enrollments.findForStudentAndCourse(caller.id, courseId);
     if (!enrollment) throw enrollmentRequired(courseId);
     const [items, rows, certificate] = await Promise.all([
@@ -132,12 +132,13 @@ export class ProgressService implements CourseCompletionPort {
   }
 
   private async countedItemsOf(courseId: number): Promise<CountedItem[]> {
-    return countedItems((await this.content.read(courseId)).content);
+    const { snapshot } = await this.content.read(courseId);
+    return snapshot ? snapshot.derive('counted-items', countedItems) : [];
   }
 
   /** The course must be visible (404), the caller enrolled with an active/completed status (403). */
   private async markingContext(caller: AuthUser, courseId: number) {
-    await this.courses.findVisible(caller, courseId);
+    await this.courses.findReadable(caller, courseId);
     const [enrollment, items] = await Promise.all([
       this.enrollments.findForStudentAndCourse(caller.id, courseId),
       this.countedItemsOf(courseId),

@@ -225,6 +225,22 @@ describe('CourseContentController (e2e)', () => {
       expect((await draft.get(admin.headers)).statusCode).toBe(200);
     });
 
+    it('shows a course content to everybody from the moment it is published', async () => {
+      const draft = await newCourse(false);
+      await draft.module(owner.headers, { title: 'Soon' });
+      expect((await draft.get()).statusCode).toBe(404);
+      const published = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/courses/${draft.courseId}`,
+        headers: owner.headers,
+        payload: { status: 'published' },
+      });
+      expect(published.statusCode).toBe(200);
+      const res = await draft.get();
+      expect(res.statusCode).toBe(200);
+      expect(res.json().modules[0].title).toBe('Soon');
+    });
+
     it('answers an empty tree at version 0 for a published course without content', async () => {
       const empty = await newCourse();
       const res = await empty.get();
