@@ -20,6 +20,8 @@ export type CacheLookup =
   { hit: true; json: string } | { hit: false; generation: string | null | undefined };
 
 const WARN_INTERVAL_MS = 30_000;
+const INVALIDATION_RETRY_MS = 250;
+const INVALIDATION_RETRY_MAX_MS = 5_000;
 
 /** Cache-aside store of whole content documents, keyed `course:content:<id>`. */
 @Injectable()
@@ -88,23 +90,47 @@ export class ContentCacheService {
     }
   }
 
-  /** Called after every content write, before it is acknowledged. */
+  /**
+   * Called after every content write, before it is acknowledged. If Redis cannot be reached the
+   * write still succeeds; the invalidation is then retried in the background until it lands or
+   * the old entry has expired anyway, so a stale document cannot outlive a Redis hiccup.
+   */
   async invalidate(courseId: number): Promise<void> {
-    const client = this.redis.client;
-    if (!client) return;
+    if (!this.redis.client) return;
+    if (await this.tryInvalidate(courseId)) return;
+    const ttlMs = this.config.CONTENT_CACHE_TTL_SECONDS * 1000;
+    this.logger.error(
+      `Cache invalidation for course ${courseId} failed; retrying for up to ${ttlMs / 1000} s`,
+    );
+    this.retryInvalidation(courseId, Date.now() + ttlMs, INVALIDATION_RETRY_MS);
+  }
+
+  private async tryInvalidate(courseId: number): Promise<boolean> {
     try {
-      await client
-        .multi()
+      await this.redis
+        .client!.multi()
         .incr(ContentCacheService.generationKey(courseId))
         .del(ContentCacheService.key(courseId))
         .exec();
-    } catch (error) {
-      // The entry may outlive this write until its TTL; say so loudly rather than fail the write.
-      this.logger.error(
-        `Cache invalidation for course ${courseId} failed (${(error as Error).message}); ` +
-          `readers may see the previous content for up to ${this.config.CONTENT_CACHE_TTL_SECONDS} s`,
-      );
+      return true;
+    } catch {
+      return false;
     }
+  }
+
+  private retryInvalidation(courseId: number, deadline: number, delayMs: number): void {
+    if (Date.now() >= deadline) return;
+    setTimeout(() => {
+      void this.tryInvalidate(courseId).then((done) => {
+        if (done) this.logger.warn(`Cache invalidation for course ${courseId} done on retry`);
+        else
+          this.retryInvalidation(
+            courseId,
+            deadline,
+            Math.min(delayMs * 2, INVALIDATION_RETRY_MAX_MS),
+          );
+      });
+    }, delayMs).unref();
   }
 
   private warn(what: string, error: unknown): void {
