@@ -1,4 +1,3 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import { CertificatesService } from '../../src/certificates/certificates.service';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { createCourse, CourseFixture, newUser } from '../support/factories';
@@ -18,8 +17,7 @@ describe('CertificatesController (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const sql = (query: string, params: unknown[] = []) =>
-    t.app.get(MikroORM).em.fork().getConnection().execute(query, params);
+  const sql = (query: string, params: unknown[] = []) => t.sql(query, params);
   const inject = (
     method: 'GET' | 'POST',
     url: string,

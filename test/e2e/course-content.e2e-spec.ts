@@ -103,7 +103,7 @@ describe('CourseContentController (e2e)', () => {
 
     it('soft-deletes, hides from students, keeps for the owner, and restores', async () => {
       const c = await newCourse();
-      await enrollDirectly(t.app, student.id, c.courseId);
+      await enrollDirectly(t, student.id, c.courseId);
       const moduleId = await c.module(owner.headers);
       const lessonId = await c.item(owner.headers, moduleId, 'lessons');
       const keptId = await c.item(owner.headers, moduleId, 'lessons', { title: 'Kept' });
@@ -169,7 +169,7 @@ describe('CourseContentController (e2e)', () => {
     let c: ContentClient;
     beforeAll(async () => {
       c = await newCourse();
-      await enrollDirectly(t.app, student.id, c.courseId);
+      await enrollDirectly(t, student.id, c.courseId);
       const published = await c.module(owner.headers, { title: 'Published', order: 0 });
       await c.module(owner.headers, { title: 'Unpublished', order: 1, is_published: false });
       const lesson = await c.item(owner.headers, published, 'lessons', { content: 'secret body' });

@@ -1,4 +1,3 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import {
   ENROLLMENT_STATUSES,
   ENROLLMENT_TRANSITIONS,
@@ -23,8 +22,7 @@ describe('EnrollmentsController (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const sql = (query: string, params: unknown[] = []) =>
-    t.app.get(MikroORM).em.fork().getConnection().execute(query, params);
+  const sql = (query: string, params: unknown[] = []) => t.sql(query, params);
   const enroll = (user: { headers: Record<string, string> }, payload: unknown) =>
     t.app.inject({
       method: 'POST',

@@ -1,4 +1,3 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import { ContentClient } from '../support/content-client';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { createCourse, newUser } from '../support/factories';
@@ -15,8 +14,7 @@ describe('ProgressController (e2e)', () => {
   const owner = newUser('instructor');
   const admin = newUser('admin');
 
-  const sql = <T>(query: string, params: unknown[] = []) =>
-    t.app.get(MikroORM).em.fork().getConnection().execute<T[]>(query, params);
+  const sql = <T>(query: string, params: unknown[] = []) => t.sql<T>(query, params);
 
   /** A published course with one module: 2 lessons, a quiz and a summary. */
   async function course() {

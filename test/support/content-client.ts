@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { MikroORM } from '@mikro-orm/postgresql';
+import type { TestApp } from './create-test-app';
 
 type Headers = Record<string, string>;
 
@@ -76,18 +76,14 @@ function lastPathSegment(location: string): string {
 
 /** Enrolls a student directly in PostgreSQL (content specs need the row, not the enrollment API). */
 export async function enrollDirectly(
-  app: NestFastifyApplication,
+  t: TestApp,
   studentId: number,
   courseId: number,
   status = 'active',
 ): Promise<void> {
-  await app
-    .get(MikroORM)
-    .em.fork()
-    .getConnection()
-    .execute(
-      `insert into enrollments (student_id, course_id, status) values (?, ?, ?)
-       on conflict (student_id, course_id) do update set status = excluded.status`,
-      [studentId, courseId, status],
-    );
+  await t.sql(
+    `insert into enrollments (student_id, course_id, status) values (?, ?, ?)
+     on conflict (student_id, course_id) do update set status = excluded.status`,
+    [studentId, courseId, status],
+  );
 }

@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { JwtService } from '@nestjs/jwt';
 import { createApp } from '../../src/app.setup';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
@@ -8,6 +9,8 @@ import { TEST_JWT_SECRET } from './test-env';
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
+  /** Raw SQL on the app's PostgreSQL, for arranging and checking rows the API does not show. */
+  sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -16,7 +19,9 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const config = loadAppConfig({ ...process.env, ...overrides });
   const app = await createApp(config);
   await app.getHttpAdapter().getInstance().ready();
-  return { app, config, close: () => app.close() };
+  const sql = <T>(query: string, params: unknown[] = []) =>
+    app.get(MikroORM).em.fork().getConnection().execute<T[]>(query, params);
+  return { app, config, sql, close: () => app.close() };
 }
 
 const jwt = new JwtService({ secret: TEST_JWT_SECRET });
