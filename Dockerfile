@@ -16,6 +16,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The ops scripts (migrate:objectid:prod, migrate:backfill-progress:prod) write their reports here.
+RUN mkdir -p /app/reports && chown node:node /app/reports
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

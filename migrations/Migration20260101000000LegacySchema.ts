@@ -82,6 +82,8 @@ export class Migration20260101000000LegacySchema extends Migration {
   override async down(): Promise<void> {
     this.addSql('drop table if exists certificates;');
     this.addSql('drop table if exists enrollments;');
-    this.addSql('drop table if exists courses;');
+    // `progress` (kept by the refactor's down) references courses: cascade drops that foreign key,
+    // not the progress rows.
+    this.addSql('drop table if exists courses cascade;');
   }
 }

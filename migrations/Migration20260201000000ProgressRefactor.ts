@@ -15,7 +15,7 @@ export class Migration20260201000000ProgressRefactor extends Migration {
       create table if not exists progress (
         id bigserial primary key,
         user_id integer not null,
-        course_id integer not null references courses (id),
+        course_id integer not null,
         item_type varchar(20) not null check (item_type in ('lesson', 'quiz', 'summary')),
         item_id varchar(50) not null,
         score numeric(5, 2) null check (score >= 0 and score <= 100),
@@ -26,6 +26,16 @@ export class Migration20260201000000ProgressRefactor extends Migration {
     this.addSql(
       'create index if not exists progress_course_id_user_id_index on progress (course_id, user_id);',
     );
+    // `progress` survives every down migration, even one that drops `courses` (cascade removes
+    // this key, not the rows), so the key is (re)added here; NOT VALID keeps rows whose course is
+    // gone after such a full rollback, while new rows are checked.
+    this.addSql(`
+      do $$ begin
+        if not exists (select 1 from pg_constraint where conname = 'progress_course_id_foreign') then
+          alter table progress add constraint progress_course_id_foreign
+            foreign key (course_id) references courses (id) not valid;
+        end if;
+      end $$;`);
 
     this.addSql(`
       create table enrollment_progress_legacy (

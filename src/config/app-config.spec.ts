@@ -24,6 +24,17 @@ describe(loadAppConfig.name, () => {
     expect(config.AUTO_ISSUE_CERTIFICATES).toBe(false);
   });
 
+  it('refuses short or published JWT secrets in production', () => {
+    const production = { ...valid, NODE_ENV: 'production' };
+    expect(() => loadAppConfig(production)).toThrow(/JWT_SECRET must be at least 32 characters/);
+    expect(() =>
+      loadAppConfig({ ...production, JWT_SECRET: 'change-me-to-a-long-random-secret' }),
+    ).toThrow(/example value/);
+    expect(loadAppConfig({ ...production, JWT_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe(
+      'production',
+    );
+  });
+
   it.each(['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET'])('names a missing %s', (key) => {
     const env: Record<string, string> = { ...valid };
     delete env[key];

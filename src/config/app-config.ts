@@ -126,7 +126,27 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             .trim();
     throw new ConfigError(`Invalid configuration: ${first.property} ${reason}`);
   }
+  if (config.NODE_ENV === 'production') assertProductionSecret(config.JWT_SECRET);
   return config;
+}
+
+/** Secrets published in this repository (examples, dev defaults) must never sign real tokens. */
+const PUBLISHED_SECRETS = new Set([
+  'change-me-to-a-long-random-secret',
+  'dev-only-secret-change-me-0123456789',
+]);
+
+function assertProductionSecret(secret: string): void {
+  if (PUBLISHED_SECRETS.has(secret)) {
+    throw new ConfigError(
+      'Invalid configuration: JWT_SECRET is an example value from the repository; set a random one',
+    );
+  }
+  if (secret.length < 32) {
+    throw new ConfigError(
+      'Invalid configuration: JWT_SECRET must be at least 32 characters when NODE_ENV=production',
+    );
+  }
 }
 
 // A type error says more than the range check that fails along with it.

@@ -84,7 +84,12 @@ export class CourseContentController {
       'What the caller may see (DESIGN §5). Headers: ETag "<version>", X-Cache HIT|MISS. ' +
       'A course without content yet answers an empty tree at version 0.',
   })
-  @ApiNotModifiedResponse({ description: 'If-None-Match names the current version' })
+  @ApiNotModifiedResponse({
+    description:
+      'If-None-Match names the current version (anonymous callers, enrolled students, owner, ' +
+      'admin; a signed-in caller who is not enrolled always gets the full view, since enrolling ' +
+      'changes it without changing the version)',
+  })
   @ApiErrors(400, 401, 403, 404)
   async get(
     @CurrentUser() caller: AuthUser | undefined,
@@ -93,13 +98,13 @@ export class CourseContentController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: Reply,
   ): Promise<string | undefined> {
-    const { json, version, cache } = await this.content.read(
+    const { json, version, cache, revalidatable } = await this.content.read(
       caller,
       courseId,
       query.include_inactive ?? false,
     );
     reply.header('ETag', etagOf(version)).header('X-Cache', cache).header('Vary', 'Authorization');
-    if (noneMatchHits(ifNoneMatch, version)) {
+    if (revalidatable && noneMatchHits(ifNoneMatch, version)) {
       reply.status(304);
       return undefined;
     }

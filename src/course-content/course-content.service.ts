@@ -27,6 +27,12 @@ export interface ContentResult {
   json: string;
   version: number;
   cache: 'HIT' | 'MISS';
+  /**
+   * Whether a 304 may answer this caller. A signed-in caller who sees the public view can gain
+   * bodies by enrolling without the version changing, so a copy cached under the same ETag
+   * would be wrong for them.
+   */
+  revalidatable: boolean;
 }
 
 /** An edit of the tree: takes the current document, returns the new one (and a created id). */
@@ -62,13 +68,15 @@ export class CourseContentService {
         'Only the course instructor or an admin may see inactive content',
       );
     }
+    const revalidatable = audience !== 'public' || caller === undefined;
     const render = (content: CourseContent) =>
       JSON.stringify(viewContent(content, audience, includeInactive));
     if (!snapshot) {
-      return { json: render(emptyContent(courseId, course.createdAt)), version: 0, cache };
+      const json = render(emptyContent(courseId, course.createdAt));
+      return { json, version: 0, cache, revalidatable };
     }
     const json = snapshot.derive(`view:${audience}:${includeInactive}`, render);
-    return { json, version: snapshot.content.version, cache };
+    return { json, version: snapshot.content.version, cache, revalidatable };
   }
 
   /**

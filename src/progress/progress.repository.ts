@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error';
 import { CountedItem } from './domain/progress-calculator';
 
 export interface ProgressRow {
@@ -26,6 +27,8 @@ export interface ReportRow {
 
 export type ReportSort = 'completion_percentage' | 'student_id' | 'enrolled_at';
 
+const MAX_MARK_ATTEMPTS = 5;
+
 const ROW = `id::int8 as id, user_id, course_id, item_type, item_id, score::float8 as score,
   completed_at, created_at`;
 
@@ -44,7 +47,11 @@ export class ProgressRepository {
     return this.em.getConnection().execute<T[]>(query, params);
   }
 
-  /** Inserts the completion unless it exists; `created` is false for the existing row. */
+  /**
+   * Inserts the completion unless it exists; `created` is false for the existing row. A
+   * concurrent DELETE can remove the existing row between the insert and the read: then the
+   * insert simply runs again.
+   */
   async markCompleted(
     userId: number,
     courseId: number,
@@ -52,20 +59,28 @@ export class ProgressRepository {
     itemId: string,
     score: number | null,
   ): Promise<{ row: ProgressRow; created: boolean }> {
-    const inserted = await this.sql<ProgressRow>(
-      `insert into progress (user_id, course_id, item_type, item_id, score)
-       values (?, ?, ?, ?, ?)
-       on conflict (user_id, course_id, item_type, item_id) do nothing
-       returning ${ROW}`,
-      [userId, courseId, itemType, itemId, score],
+    const key = [userId, courseId, itemType, itemId];
+    for (let attempt = 0; attempt < MAX_MARK_ATTEMPTS; attempt++) {
+      const inserted = await this.sql<ProgressRow>(
+        `insert into progress (user_id, course_id, item_type, item_id, score)
+         values (?, ?, ?, ?, ?)
+         on conflict (user_id, course_id, item_type, item_id) do nothing
+         returning ${ROW}`,
+        [...key, score],
+      );
+      if (inserted.length) return { row: normalise(inserted[0]), created: true };
+      const [existing] = await this.sql<ProgressRow>(
+        `select ${ROW} from progress
+         where user_id = ? and course_id = ? and item_type = ? and item_id = ?`,
+        key,
+      );
+      if (existing) return { row: normalise(existing), created: false };
+    }
+    throw new DomainError(
+      'conflict',
+      'CONCURRENT_MODIFICATION',
+      'This completion is being added and removed at the same time; retry',
     );
-    if (inserted.length) return { row: normalise(inserted[0]), created: true };
-    const [existing] = await this.sql<ProgressRow>(
-      `select ${ROW} from progress
-       where user_id = ? and course_id = ? and item_type = ? and item_id = ?`,
-      [userId, courseId, itemType, itemId],
-    );
-    return { row: normalise(existing), created: false };
   }
 
   async unmark(

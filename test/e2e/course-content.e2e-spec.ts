@@ -377,7 +377,7 @@ describe('CourseContentController (e2e)', () => {
       expect(doc.version).toBe(2);
     });
 
-    it('answers 304 for If-None-Match with the current ETag and 400 for a malformed If-Match', async () => {
+    it('answers 304 for If-None-Match with the current ETag unless enrolling could change the view, and 400 for a malformed If-Match', async () => {
       const c = await newCourse();
       await c.module(owner.headers);
       const first = await c.get();
@@ -534,6 +534,21 @@ describe('CourseContentController (e2e)', () => {
         400,
       ],
       ['a null title on PATCH', () => ['PATCH', `/modules/${moduleId}`, { title: null }], 400],
+      [
+        'a null order or flag on PATCH',
+        () => [
+          'PATCH',
+          `/modules/${moduleId}`,
+          { order: null, is_active: null, is_published: null },
+        ],
+        400,
+      ],
+      [
+        'a null lesson flag on PATCH',
+        () => ['PATCH', `/modules/${moduleId}/lessons/${lessonId}`, { is_preview: null }],
+        400,
+      ],
+      ['null children in a module', () => ['POST', '/modules', { title: 'x', lessons: null }], 400],
       [
         'an oversized lesson body',
         () => [

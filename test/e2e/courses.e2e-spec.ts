@@ -135,7 +135,7 @@ describe('CoursesController (e2e)', () => {
       expect(page.items).toHaveLength(1);
     });
 
-    it.each(['limit=0', 'limit=101', 'skip=-1', 'limit=abc', 'status=open', 'foo=1'])(
+    it.each(['limit=0', 'limit=101', 'skip=-1', 'skip=1e20', 'limit=abc', 'status=open', 'foo=1'])(
       'answers 400 for %s',
       async (query) => {
         const res = await get(`/api/v1/courses?${query}`);
@@ -175,12 +175,14 @@ describe('CoursesController (e2e)', () => {
       );
     });
 
-    it('answers 400 for an unknown field or a bad status and changes nothing', async () => {
+    it('answers 400 for an unknown field, a bad or null status or a null title, and changes nothing', async () => {
       const course = await createCourse(t.app, owner);
       expect((await patch(course.id, owner.headers, { instructor_id: other.id })).statusCode).toBe(
         400,
       );
       expect((await patch(course.id, owner.headers, { status: 'live' })).statusCode).toBe(400);
+      expect((await patch(course.id, owner.headers, { status: null })).statusCode).toBe(400);
+      expect((await patch(course.id, owner.headers, { title: null })).statusCode).toBe(400);
       const after = (await get(`/api/v1/courses/${course.id}`, owner.headers)).json();
       expect(after).toMatchObject({ instructor_id: owner.id, status: 'draft' });
     });

@@ -110,4 +110,15 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
     expect((await db.query('select count(*)::int as n from progress')).rows[0].n).toBe(1);
     expect(await enrollmentColumns()).not.toContain('completed_lessons');
   });
+
+  it('can revert every migration, keeping the progress rows, and apply them again', async () => {
+    await migrate(dbUrl.toString(), 'down', 0 as never);
+    expect((await db.query('select count(*)::int as n from progress')).rows[0].n).toBe(1);
+    await migrate(dbUrl.toString(), 'up');
+    expect((await enrollmentColumns()).length).toBeGreaterThan(0);
+    const key = await db.query(
+      `select 1 from pg_constraint where conname = 'progress_course_id_foreign'`,
+    );
+    expect(key.rowCount).toBe(1);
+  });
 });

@@ -271,6 +271,12 @@ describe('ProgressController (e2e)', () => {
         'VALIDATION_FAILED',
       ],
       [
+        'a null score',
+        () => ({ course_id: k.courseId, item_type: 'quiz', item_id: k.quiz, score: null }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
         'a score on a lesson',
         () => ({ course_id: k.courseId, item_type: 'lesson', item_id: k.lesson1, score: 50 }),
         400,
@@ -342,6 +348,23 @@ describe('ProgressController (e2e)', () => {
       expect(statuses.filter((x) => x === 200)).toHaveLength(49);
       expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
       expect(await progressRows(s.id, k.courseId)).toBe(1);
+    });
+
+    it('never fails when completions and un-completions of one item race', async () => {
+      const k = await course();
+      const s = await enrolledStudent(k.courseId);
+      const payload = { course_id: k.courseId, item_type: 'lesson', item_id: k.lesson1 };
+      const statuses: number[] = [];
+      for (let round = 0; round < 30; round++) {
+        const results = await Promise.all([
+          mark(s.headers, payload),
+          mark(s.headers, payload),
+          unmark(s.headers, payload),
+        ]);
+        statuses.push(...results.map((r) => r.statusCode));
+      }
+      expect(statuses.filter((x) => ![200, 201, 204].includes(x))).toEqual([]);
+      expect(await progressRows(s.id, k.courseId)).toBeLessThanOrEqual(1);
     });
 
     it('completes once and issues one certificate when the last two items are completed in parallel', async () => {

@@ -236,6 +236,23 @@ describe('content-tree', () => {
       ]);
     });
 
+    it('keeps the legacy_id of every item the input keeps', () => {
+      const { content, moduleId, lessonId } = courseWithLesson();
+      content.modules[0].legacy_id = 1;
+      content.modules[0].lessons[0].legacy_id = 7;
+      const next = replaceContent(content, {
+        modules: [
+          {
+            module_id: moduleId,
+            title: 'M',
+            lessons: [{ lesson_id: lessonId, title: 'L', type: 'text' }],
+          },
+        ],
+      });
+      expect(next.modules[0].legacy_id).toBe(1);
+      expect(next.modules[0].lessons[0].legacy_id).toBe(7);
+    });
+
     it('rejects an id used twice in the input or for another kind of item', () => {
       const { content, moduleId } = courseWithLesson();
       const id = '0123456789abcdef01234567';

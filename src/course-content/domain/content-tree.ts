@@ -380,6 +380,7 @@ export function replaceContent(content: CourseContent, input: ContentInput): Cou
   } as IdAllocator;
 
   const modules = input.modules.map((m, i) => buildModule(m, ids, i));
+  keepLegacyIds(content, modules);
   const byId = new Map(modules.map((m) => [m.module_id, m]));
   const omitted = <T>(items: T[], idOf: (i: T) => string): T[] =>
     items.filter((i) => !given.has(idOf(i)));
@@ -415,6 +416,34 @@ export function replaceContent(content: CourseContent, input: ContentInput): Cou
   if (input.metadata?.tags) next.metadata = { ...next.metadata, tags: [...input.metadata.tags] };
   assertCounts(next);
   return next;
+}
+
+/**
+ * Clients never see `legacy_id`, so a PUT cannot send it back; an item the PUT keeps (same id)
+ * keeps it, or the progress backfill could no longer map the old integer ids to it.
+ */
+function keepLegacyIds(content: CourseContent, modules: Module[]): void {
+  const legacy = new Map<string, number>();
+  const note = (id: string, item: { legacy_id?: number }) => {
+    if (item.legacy_id !== undefined) legacy.set(id, item.legacy_id);
+  };
+  const restore = (id: string, item: { legacy_id?: number }) => {
+    const legacyId = legacy.get(id);
+    if (legacyId !== undefined) item.legacy_id = legacyId;
+  };
+  const walk = (tree: Module[], visit: (id: string, item: { legacy_id?: number }) => void) => {
+    for (const m of tree) {
+      visit(m.module_id, m);
+      for (const l of m.lessons) {
+        visit(l.lesson_id, l);
+        for (const r of l.resources) visit(r.resource_id, r);
+      }
+      for (const q of m.quizzes) visit(q.quiz_id, q);
+      for (const x of m.summaries) visit(x.summary_id, x);
+    }
+  };
+  walk(content.modules, note);
+  walk(modules, restore);
 }
 
 function assertCounts(content: CourseContent): void {

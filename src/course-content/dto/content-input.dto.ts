@@ -17,6 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../common/dto/omittable.decorator';
 import { CONTENT_LIMITS } from '../domain/content-tree';
 import { LESSON_TYPES, LessonType, RESOURCE_TYPES, ResourceType } from '../domain/content.types';
 
@@ -34,7 +35,7 @@ function Title(required: boolean): PropertyDecorator {
   return (target, key) => {
     (required ? ApiProperty : ApiPropertyOptional)({ minLength: 1, maxLength: 200 })(target, key);
     Transform(trim)(target, key);
-    if (!required) IsOptional()(target, key);
+    if (!required) IsOmittable()(target, key);
     IsString()(target, key);
     Length(1, 200)(target, key);
   };
@@ -47,7 +48,7 @@ function Order(): PropertyDecorator {
       maximum: MAX_ORDER,
       description: 'Position among siblings; defaults to after the last one',
     })(target, key);
-    IsOptional()(target, key);
+    IsOmittable()(target, key);
     IsInt()(target, key);
     Min(0)(target, key);
     Max(MAX_ORDER)(target, key);
@@ -57,7 +58,7 @@ function Order(): PropertyDecorator {
 function Flag(description: string): PropertyDecorator {
   return (target, key) => {
     ApiPropertyOptional({ type: Boolean, description })(target, key);
-    IsOptional()(target, key);
+    IsOmittable()(target, key);
     IsBoolean()(target, key);
   };
 }
@@ -68,7 +69,7 @@ function GivenId(): PropertyDecorator {
       pattern: '^[0-9a-fA-F]{24}$',
       description: 'ObjectId string; generated when omitted; must be unique in the course',
     })(target, key);
-    IsOptional()(target, key);
+    IsOmittable()(target, key);
     Matches(OBJECT_ID, { message: OBJECT_ID_MESSAGE })(target, key);
   };
 }
@@ -85,7 +86,7 @@ function Body(maxLength: number, description: string): PropertyDecorator {
 function Children(type: () => new () => object, max: number): PropertyDecorator {
   return (target, key) => {
     ApiPropertyOptional({ type: [type()], maxItems: max })(target, key);
-    IsOptional()(target, key);
+    IsOmittable()(target, key);
     IsArray()(target, key);
     ArrayMaxSize(max)(target, key);
     ValidateNested({ each: true })(target, key);
@@ -247,7 +248,7 @@ export class UpdateModuleDto extends PartialType(
 
 export class ContentMetadataInputDto {
   @ApiPropertyOptional({ type: [String], maxItems: 50 })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
@@ -267,7 +268,7 @@ export class ReplaceContentDto {
     type: ContentMetadataInputDto,
     description: 'Only `tags` is taken; totals are always computed',
   })
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => ContentMetadataInputDto)
   metadata?: ContentMetadataInputDto;

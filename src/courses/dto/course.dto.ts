@@ -10,6 +10,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { IsOmittable } from '../../common/dto/omittable.decorator';
 import { PageMetaDto, PaginationQueryDto } from '../../common/dto/pagination.dto';
 import type { Course } from '../course.entity';
 import { COURSE_STATUSES, CourseStatus } from '../domain/course-status';
@@ -32,7 +33,7 @@ export class CreateCourseDto {
 
 export class UpdateCourseDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @Length(1, 200)
@@ -49,7 +50,7 @@ export class UpdateCourseDto {
     enum: COURSE_STATUSES,
     description: 'draft -> published -> archived; any other change is 409',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(COURSE_STATUSES)
   status?: CourseStatus;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsOmittable } from '../../common/dto/omittable.decorator';
 import { PageMetaDto, PaginationQueryDto } from '../../common/dto/pagination.dto';
 import { ITEM_TYPES, ItemType } from '../../course-content/domain/content.types';
 import type { CountedItem, ModuleProgress } from '../domain/progress-calculator';
@@ -25,7 +26,7 @@ export class ProgressItemDto {
 
 export class MarkCompletedDto extends ProgressItemDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Quizzes only; up to 2 decimals' })
-  @IsOptional()
+  @IsOmittable()
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(100)
