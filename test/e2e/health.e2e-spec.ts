@@ -1,4 +1,5 @@
-import { freePort } from '../../scripts/lib/embedded-stack';
+import { freePort, startStack } from '../../scripts/lib/embedded-stack';
+import { createCourse, newUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/create-test-app';
 
 describe('HealthController (e2e)', () => {
@@ -51,6 +52,43 @@ describe('HealthController (e2e)', () => {
       expect(courses.json().code).toBe('DEPENDENCY_UNAVAILABLE');
     } finally {
       await noPg.close();
+    }
+  });
+
+  it('answers 503 with Retry-After, not hanging, when MongoDB goes away under a running app', async () => {
+    const mongo = await startStack({
+      databaseUrl: process.env.DATABASE_URL,
+      redisUrl: process.env.REDIS_URL || undefined,
+      databaseName: 'course_service_outage',
+    });
+    const app = await createTestApp({ MONGODB_URI: mongo.mongodbUri, DB_TIMEOUT_MS: '500' });
+    try {
+      const owner = newUser('instructor');
+      const course = await createCourse(app.app, owner, { publish: true });
+      const url = `/api/v1/courses/${course.id}/content/modules`;
+      const added = await app.app.inject({
+        method: 'POST',
+        url,
+        headers: owner.headers,
+        payload: { title: 'x' },
+      });
+      expect(added.statusCode).toBe(201);
+      await mongo.stop();
+
+      const write = await app.app.inject({
+        method: 'POST',
+        url,
+        headers: owner.headers,
+        payload: { title: 'y' },
+      });
+      expect(write.statusCode).toBe(503);
+      expect(write.headers['retry-after']).toBeDefined();
+      expect(write.json()).toMatchObject({ statusCode: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+      const ready = await app.app.inject({ method: 'GET', url: '/health/ready' });
+      expect(ready.statusCode).toBe(503);
+    } finally {
+      await app.close();
+      await mongo.stop();
     }
   });
 
