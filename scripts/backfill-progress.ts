@@ -1,5 +1,3 @@
-import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import {
@@ -8,8 +6,11 @@ import {
   createProgressReporter,
   intOption,
   loadScriptConfig,
+  openReport,
   redactUrl,
+  ReportWriter,
   runCli,
+  ScriptConfig,
 } from './lib/ops-cli';
 import { backfillProgress, pendingBackfillCount } from './lib/progress-backfill';
 
@@ -20,9 +21,16 @@ const USAGE = `usage: migrate:backfill-progress [--dry-run] [--batch-size N] [--
   --dry-run         map and report, write nothing to PostgreSQL
   --batch-size N    enrollments per transaction (default 500)
   --limit N         stop after N enrollments (a canary run)
-  --report FILE     JSON lines of completions not mapped, with the reason
-                    (default reports/backfill-<time>.jsonl, written when there is anything)
+  --report FILE     JSON lines of completions not mapped, with the reason (default
+                    reports/backfill-<time>.jsonl, kept when there is anything). Opened before
+                    anything is written: an unwritable path fails the run up front (exit 1,
+                    nothing changed); a batch's lines are written before the batch commits
+  exit: 0 every enrollment scanned is backfilled; 1 error (rerun); 2 usage;
+        3 some enrollments were deferred (content_not_migrated: their course's content still
+          has non-ObjectId ids): run migrate:objectid, then rerun this
   env: DATABASE_URL and MONGODB_URI (required), DB_TIMEOUT_MS`;
+
+const EXIT_DEFERRED = 3;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -46,6 +54,23 @@ async function main(): Promise<number> {
   const limit = intOption('limit', values.limit, undefined);
   const dryRun = values['dry-run'] ?? false;
   const config = loadScriptConfig(process.env, ['DATABASE_URL', 'MONGODB_URI']);
+  // Before any database is touched: an unwritable report path fails here, with nothing changed.
+  const report = openReport(
+    values.report ?? `reports/backfill-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
+  );
+  try {
+    return await run(report, config, { dryRun, batchSize, limit, quiet: values.quiet });
+  } finally {
+    report.close();
+  }
+}
+
+async function run(
+  report: ReportWriter,
+  config: ScriptConfig,
+  options: { dryRun: boolean; batchSize: number; limit: number | undefined; quiet?: boolean },
+): Promise<number> {
+  const { dryRun, batchSize, limit } = options;
   const pool = new Pool({
     connectionString: config.databaseUrl,
     max: 2,
@@ -68,11 +93,9 @@ async function main(): Promise<number> {
     }
     const client = await connectMongo(config.mongodbUri, config.timeoutMs);
     try {
-      const reportPath =
-        values.report ?? `reports/backfill-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
-      let report: WriteStream | undefined;
+      const reportPath = report.path;
       const progress = createProgressReporter('migrate:backfill-progress', pending, {
-        quiet: values.quiet,
+        quiet: options.quiet,
       });
       const controller = new AbortController();
       const onSignal = () => {
@@ -90,15 +113,10 @@ async function main(): Promise<number> {
         limit,
         signal: controller.signal,
         onProgress: (p) => progress.update(p.scanned, { deferred: p.deferred }),
-        onReport: (entry) => {
-          if (!report) {
-            mkdirSync(dirname(reportPath), { recursive: true });
-            report = createWriteStream(reportPath, { flags: 'a' });
-          }
-          report.write(`${JSON.stringify(dryRun ? { ...entry, dry_run: true } : entry)}\n`);
-        },
+        // Synchronous writes, synced before each batch commits (see backfillProgress).
+        onReport: (entry) => report.write(dryRun ? { ...entry, dry_run: true } : entry),
+        beforeCommit: () => report.sync(),
       }).finally(() => progress.stop());
-      if (report) await new Promise((resolve) => report!.end(resolve));
       const seconds = summary.elapsedMs / 1000;
       const reasons = Object.entries(summary.unmappedByReason)
         .map(([k, v]) => `${k}=${v}`)
@@ -115,10 +133,19 @@ async function main(): Promise<number> {
             (dryRun ? '' : `, already present ${summary.progressRowsExisting}`),
           `  completed_modules ignored (modules are not items) ${summary.modulesIgnored}`,
           `  report entries ${summary.reportEntries}${reasons ? ` (${reasons})` : ''}` +
-            `${summary.reportEntries ? ` -> ${reportPath}` : ''}`,
+            `${report.lines ? ` -> ${reportPath}` : ''}`,
           `  elapsed ${seconds.toFixed(1)} s, ${(summary.scanned / Math.max(seconds, 0.001)).toFixed(0)} enrollments/s`,
         ].join('\n'),
       );
+      if (summary.deferred > 0) {
+        console.error(
+          `migrate:backfill-progress: ${summary.deferred} enrollment(s) ${dryRun ? 'would be' : 'were'} ` +
+            'deferred (content_not_migrated): their course content still has ids that are not ' +
+            `ObjectIds, so their completions cannot be mapped yet${dryRun ? '' : ' (backfilled_at stays null)'}. ` +
+            'Run "npm run migrate:objectid", then rerun this backfill.',
+        );
+        return EXIT_DEFERRED;
+      }
       return 0;
     } finally {
       await client.close();

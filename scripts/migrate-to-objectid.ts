@@ -1,6 +1,10 @@
-import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
+import { Collection } from 'mongodb';
 import { parseArgs } from 'node:util';
+import {
+  cacheCourseIds,
+  ContentCacheInvalidator,
+  connectContentCacheInvalidator,
+} from './lib/content-cache-invalidation';
 import { migrateToObjectId, verifyContent } from './lib/objectid-migration';
 import {
   CONTENT_COLLECTION,
@@ -8,26 +12,38 @@ import {
   createProgressReporter,
   intOption,
   loadScriptConfig,
+  openReport,
+  ReportWriter,
   runCli,
   UsageError,
 } from './lib/ops-cli';
 
 const USAGE = `usage: migrate:objectid [--dry-run] [--batch-size N] [--concurrency N] [--limit N]
-                        [--cas strict|updated-at] [--report FILE] [--quiet] | --verify
+                        [--cas strict|updated-at] [--report FILE] [--no-cache-invalidation]
+                        [--quiet] | --verify
   Converts every integer or missing content id in MongoDB's course_content to an ObjectId string
   (old integer kept as legacy_id), adds is_active and defaults, recomputes metadata, bumps version.
   Idempotent and resumable: run it again at any time.
-  --dry-run         count what would change, write nothing
+  --dry-run         count what would change, write nothing (MongoDB and Redis untouched)
   --batch-size N    documents per ordered bulk write (default 200)
   --concurrency N   bulk writes in flight (default 2)
   --limit N         stop after N documents that needed a change (a canary run)
   --cas MODE        guard for documents without version: strict (default) pins updated_at and
                     the whole modules array; updated-at pins updated_at only (enough when the
                     legacy service is stopped, i.e. in a maintenance window; sends half the bytes)
-  --report FILE     JSON lines of garbage ids found (default reports/objectid-<time>.jsonl,
-                    written only when there is something to report)
+  --report FILE     JSON lines of garbage ids found (default reports/objectid-<time>.jsonl; kept
+                    only when there is something to report). Opened before anything is written:
+                    an unwritable path fails the run up front (exit 1, nothing changed)
+  --no-cache-invalidation
+                    do not connect to Redis nor invalidate (e.g. Redis is down and will be
+                    flushed); cached content trees of migrated courses then stay stale until
+                    they expire (CONTENT_CACHE_TTL_SECONDS)
   --verify          change nothing; exit 3 if any id is not an ObjectId or is_active is missing
-  env: MONGODB_URI (required), DB_TIMEOUT_MS`;
+  After each written batch the app's content cache entries of the changed courses are
+  invalidated (generation bumped, entry deleted) when REDIS_URL is set; if Redis is set but
+  unreachable the run fails before writing anything.
+  exit: 0 done, 1 error or some document failed (rerun), 2 usage, 3 --verify found offenders
+  env: MONGODB_URI (required), DB_TIMEOUT_MS, REDIS_URL, CACHE_KEY_PREFIX, REDIS_TIMEOUT_MS`;
 
 const EXIT_VERIFY_FAILED = 3;
 
@@ -44,6 +60,7 @@ async function main(): Promise<number> {
       limit: { type: 'string' },
       report: { type: 'string' },
       cas: { type: 'string' },
+      'no-cache-invalidation': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -59,77 +76,153 @@ async function main(): Promise<number> {
   const concurrency = intOption('concurrency', values.concurrency, 2);
   const limit = intOption('limit', values.limit, undefined);
   const config = loadScriptConfig(process.env, ['MONGODB_URI']);
-  const client = await connectMongo(config.mongodbUri, config.timeoutMs);
-  try {
-    const collection = client.db().collection(CONTENT_COLLECTION);
-    if (values.verify) {
-      const result = await verifyContent(collection);
-      for (const o of result.offenders.slice(0, 100))
-        console.log(
-          `offender course_id=${String(o.course_id)} ${o.path} ${o.reason}` +
-            (o.value !== undefined ? ` value=${JSON.stringify(o.value)}` : ''),
-        );
-      if (result.offenders.length > 100)
-        console.log(`... and ${result.offenders.length - 100} more`);
-      console.log(
-        `verify: ${result.documents} documents, ${result.badDocuments} with offenders ` +
-          `(${result.offenders.length} offenders listed)`,
+  const dryRun = values['dry-run'] ?? false;
+  const verify = values.verify ?? false;
+  // Everything that can fail before the first write is checked before the first write: the
+  // report file, Redis, MongoDB.
+  const report: ReportWriter | undefined = verify
+    ? undefined
+    : openReport(
+        values.report ?? `reports/objectid-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
       );
-      return result.badDocuments > 0 ? EXIT_VERIFY_FAILED : 0;
+  let cache: ContentCacheInvalidator | undefined;
+  try {
+    if (!verify && !dryRun) cache = await cacheInvalidator(config, values);
+    const client = await connectMongo(config.mongodbUri, config.timeoutMs);
+    try {
+      const collection = client.db().collection(CONTENT_COLLECTION);
+      if (verify) return await runVerify(collection);
+      return await runMigration(collection, report!, cache, {
+        dryRun,
+        batchSize,
+        concurrency,
+        limit,
+        cas,
+        quiet: values.quiet,
+      });
+    } finally {
+      await client.close();
     }
-
-    const total = await collection.estimatedDocumentCount().catch(() => undefined);
-    const progress = createProgressReporter('migrate:objectid', total, {
-      quiet: values.quiet,
-    });
-    const reportPath =
-      values.report ?? `reports/objectid-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
-    let report: WriteStream | undefined;
-    const controller = new AbortController();
-    const onSignal = () => {
-      if (controller.signal.aborted) process.exit(130);
-      process.stderr.write('\nstopping after the batches in flight (Ctrl-C again to quit now)\n');
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    const dryRun = values['dry-run'] ?? false;
-    const summary = await migrateToObjectId({
-      collection,
-      dryRun,
-      batchSize,
-      concurrency,
-      limit,
-      cas,
-      signal: controller.signal,
-      onProgress: (p) => progress.update(p.scanned, { changed: p.changed, failed: p.failed }),
-      onIssue: (issue) => {
-        if (!report) {
-          mkdirSync(dirname(reportPath), { recursive: true });
-          report = createWriteStream(reportPath, { flags: 'a' });
-        }
-        report.write(`${JSON.stringify({ ...issue, dry_run: dryRun || undefined })}\n`);
-      },
-    }).finally(() => progress.stop());
-    if (report) await new Promise((resolve) => report!.end(resolve));
-    const seconds = summary.elapsedMs / 1000;
-    console.log(
-      [
-        `migrate:objectid${dryRun ? ' (dry run: nothing written)' : ''}${summary.stoppedEarly ? ' (stopped early: rerun to finish)' : ''}`,
-        `  documents scanned ${summary.scanned}, ${dryRun ? 'would change' : 'changed'} ${summary.changed}, ` +
-          `skipped (already migrated) ${summary.skipped}, failed ${summary.failed}`,
-        `  items converted ${summary.itemsConverted}, defaults added ${summary.defaultsAdded}, ` +
-          `compare-and-set retries ${summary.retries}`,
-        `  garbage ids reported ${summary.issues}${summary.issues ? ` -> ${reportPath}` : ''}`,
-        `  elapsed ${seconds.toFixed(1)} s, ${(summary.scanned / Math.max(seconds, 0.001)).toFixed(0)} docs/s`,
-      ].join('\n'),
-    );
-    for (const f of summary.failures.slice(0, 20))
-      console.error(`failed course_id=${String(f.course_id)} _id=${String(f._id)}: ${f.error}`);
-    return summary.failed > 0 ? 1 : 0;
   } finally {
-    await client.close();
+    report?.close();
+    await cache?.close();
   }
+}
+
+/** The content cache to keep in step, or undefined when there is none (or the operator said so). */
+async function cacheInvalidator(
+  config: ReturnType<typeof loadScriptConfig>,
+  values: { 'no-cache-invalidation'?: boolean },
+): Promise<ContentCacheInvalidator | undefined> {
+  if (values['no-cache-invalidation']) {
+    console.error(
+      'content cache invalidation off (--no-cache-invalidation): cached content trees of ' +
+        `migrated courses stay stale for up to ${config.contentCacheTtlSeconds} s`,
+    );
+    return undefined;
+  }
+  if (!config.redisUrl) {
+    console.log('REDIS_URL is not set: no content cache to invalidate');
+    return undefined;
+  }
+  try {
+    return await connectContentCacheInvalidator({
+      url: config.redisUrl,
+      keyPrefix: config.cacheKeyPrefix,
+      timeoutMs: config.redisTimeoutMs,
+    });
+  } catch (error) {
+    // Without invalidation the app would keep serving pre-migration trees from its cache.
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}. Nothing was written: the ` +
+        `app's cached content trees would stay stale for up to ${config.contentCacheTtlSeconds} s ` +
+        '(CONTENT_CACHE_TTL_SECONDS). Fix REDIS_URL, or pass --no-cache-invalidation to migrate ' +
+        'anyway',
+    );
+  }
+}
+
+async function runVerify(collection: Collection): Promise<number> {
+  const result = await verifyContent(collection);
+  for (const o of result.offenders.slice(0, 100))
+    console.log(
+      `offender course_id=${String(o.course_id)} ${o.path} ${o.reason}` +
+        (o.value !== undefined ? ` value=${JSON.stringify(o.value)}` : ''),
+    );
+  if (result.offenders.length > 100) console.log(`... and ${result.offenders.length - 100} more`);
+  console.log(
+    `verify: ${result.documents} documents, ${result.badDocuments} with offenders ` +
+      `(${result.offenders.length} offenders listed)`,
+  );
+  return result.badDocuments > 0 ? EXIT_VERIFY_FAILED : 0;
+}
+
+async function runMigration(
+  collection: Collection,
+  report: ReportWriter,
+  cache: ContentCacheInvalidator | undefined,
+  options: {
+    dryRun: boolean;
+    batchSize: number;
+    concurrency: number;
+    limit: number | undefined;
+    cas: 'strict' | 'updated-at';
+    quiet: boolean | undefined;
+  },
+): Promise<number> {
+  const { dryRun } = options;
+  const total = await collection.estimatedDocumentCount().catch(() => undefined);
+  const progress = createProgressReporter('migrate:objectid', total, { quiet: options.quiet });
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after the batches in flight (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const summary = await migrateToObjectId({
+    collection,
+    dryRun,
+    batchSize: options.batchSize,
+    concurrency: options.concurrency,
+    limit: options.limit,
+    cas: options.cas,
+    signal: controller.signal,
+    onProgress: (p) => progress.update(p.scanned, { changed: p.changed, failed: p.failed }),
+    // Written (synchronously) before the batch's bulk write, and synced in beforeWrite: a crash
+    // after the write cannot lose them, as the rerun would skip those documents.
+    onIssue: (issue) => report.write({ ...issue, dry_run: dryRun || undefined }),
+    beforeWrite: () => Promise.resolve(report.sync()),
+    afterWrite: async (docs) => {
+      if (!cache) return;
+      try {
+        await cache.invalidate(cacheCourseIds(docs));
+      } catch (error) {
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)}. Those documents are ` +
+            'migrated but their cached trees may be stale until they expire: delete their ' +
+            '"course:content:<id>" keys (with CACHE_KEY_PREFIX), then rerun for the rest',
+        );
+      }
+    },
+  }).finally(() => progress.stop());
+  const reportPath = report.path;
+  const seconds = summary.elapsedMs / 1000;
+  console.log(
+    [
+      `migrate:objectid${dryRun ? ' (dry run: nothing written)' : ''}${summary.stoppedEarly ? ' (stopped early: rerun to finish)' : ''}`,
+      `  documents scanned ${summary.scanned}, ${dryRun ? 'would change' : 'changed'} ${summary.changed}, ` +
+        `skipped (already migrated) ${summary.skipped}, failed ${summary.failed}`,
+      `  items converted ${summary.itemsConverted}, defaults added ${summary.defaultsAdded}, ` +
+        `compare-and-set retries ${summary.retries}`,
+      `  garbage ids reported ${summary.issues}${report.lines ? ` -> ${reportPath}` : ''}`,
+      `  elapsed ${seconds.toFixed(1)} s, ${(summary.scanned / Math.max(seconds, 0.001)).toFixed(0)} docs/s`,
+    ].join('\n'),
+  );
+  for (const f of summary.failures.slice(0, 20))
+    console.error(`failed course_id=${String(f.course_id)} _id=${String(f._id)}: ${f.error}`);
+  return summary.failed > 0 ? 1 : 0;
 }
 
 runCli('migrate:objectid', USAGE, main);

@@ -1,10 +1,12 @@
 import { ObjectId } from 'bson';
+import { Collection, Document } from 'mongodb';
 import {
   casFilter,
   classifyId,
   findOffenders,
   isObjectIdString,
   migratedMetadata,
+  migrateToObjectId,
   transformContentDocument,
 } from './objectid-migration';
 
@@ -224,5 +226,62 @@ describe('casFilter', () => {
       updated_at: doc.updated_at,
       modules: doc.modules,
     });
+  });
+});
+
+describe('migrateToObjectId', () => {
+  /** A collection holding `docs` whose bulk writes all match; logs what happens. */
+  const fakeCollection = (docs: Document[], log: string[]) => {
+    const cursor = {
+      sort: () => cursor,
+      batchSize: () => cursor,
+      close: () => Promise.resolve(),
+      [Symbol.asyncIterator]: async function* () {
+        yield* docs;
+      },
+    };
+    return {
+      find: () => cursor,
+      bulkWrite: (ops: unknown[]) => {
+        log.push(`bulkWrite ${ops.length}`);
+        return Promise.resolve({ matchedCount: ops.length });
+      },
+    } as unknown as Collection;
+  };
+  const garbageDoc = () => ({ ...legacyDoc(), modules: [{ module_id: 'abc', title: 'x' }] });
+
+  it('reports garbage ids before the write and invalidates after it', async () => {
+    const log: string[] = [];
+    const summary = await migrateToObjectId({
+      collection: fakeCollection([garbageDoc(), { ...legacyDoc(), course_id: 8 }], log),
+      onIssue: (i) => log.push(`issue ${i.kind}`),
+      beforeWrite: () => Promise.resolve(void log.push('sync')),
+      afterWrite: (written) =>
+        Promise.resolve(void log.push(`afterWrite ${written.map((d) => d.course_id).join(',')}`)),
+    });
+    expect(summary).toMatchObject({ changed: 2, issues: 1, failed: 0 });
+    expect(log).toEqual(['issue invalid_string', 'sync', 'bulkWrite 2', 'afterWrite 7,8']);
+  });
+
+  it('ends the run when the after-write step fails', async () => {
+    await expect(
+      migrateToObjectId({
+        collection: fakeCollection([legacyDoc()], []),
+        afterWrite: () => Promise.reject(new Error('Redis down')),
+      }),
+    ).rejects.toThrow('Redis down');
+  });
+
+  it('calls no write hook on a dry run', async () => {
+    const log: string[] = [];
+    const summary = await migrateToObjectId({
+      collection: fakeCollection([garbageDoc()], log),
+      dryRun: true,
+      onIssue: (i) => log.push(`issue ${i.kind}`),
+      beforeWrite: () => Promise.resolve(void log.push('sync')),
+      afterWrite: () => Promise.resolve(void log.push('afterWrite')),
+    });
+    expect(summary.changed).toBe(1);
+    expect(log).toEqual(['issue invalid_string']);
   });
 });

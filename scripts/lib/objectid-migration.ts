@@ -377,10 +377,25 @@ export interface ObjectIdMigrationOptions {
   cas?: CasMode;
   signal?: AbortSignal;
   now?: () => Date;
+  /**
+   * Called for each garbage id. In a real run a batch's issues are emitted before its write is
+   * sent (then `beforeWrite` runs, where the CLI syncs its report): an issue is never lost to a
+   * crash after the write. A document whose compare-and-set missed is transformed again and its
+   * issues are emitted again with the retry's new ids: the last line for a path is what was
+   * written.
+   */
   onIssue?: (issue: IdIssue) => void;
   onProgress?: (progress: MigrationProgress) => void;
-  /** Called between reading a batch and writing it (tests use it to race a concurrent edit). */
+  /**
+   * Called between reading a batch and writing it, after its issues were emitted (the CLI
+   * syncs its report here; tests use it to race a concurrent edit).
+   */
   beforeWrite?: (docs: Document[], attempt: number) => Promise<void>;
+  /**
+   * Called after each write of a batch with the documents it changed (the CLI invalidates their
+   * cached trees here); an error ends the run like a failed write.
+   */
+  afterWrite?: (docs: Document[]) => Promise<void>;
 }
 
 export interface ObjectIdMigrationSummary extends MigrationProgress {
@@ -428,12 +443,17 @@ export async function migrateToObjectId(
     summary.itemsConverted += p.result.itemsConverted;
     summary.defaultsAdded += p.result.defaultsAdded;
     summary.issues += p.result.issues.length;
+  };
+  const emitIssues = (p: Pending) => {
     for (const issue of p.result.issues) options.onIssue?.(issue);
   };
 
   const writeBatch = async (batch: Pending[]) => {
     let pending = batch;
     for (let attempt = 1; pending.length > 0; attempt++) {
+      // Report first, write second: a crash in between repeats report lines on the rerun; the
+      // other order would lose them, as the rerun skips documents already written.
+      pending.forEach(emitIssues);
       await options.beforeWrite?.(
         pending.map((p) => p.doc),
         attempt,
@@ -461,6 +481,7 @@ export async function migrateToObjectId(
       summary.changed += matched;
       if (matched === pending.length) {
         pending.forEach(account);
+        await options.afterWrite?.(pending.map((p) => p.doc));
         break;
       }
       // Which writes missed is not reported by a bulk write: re-read, and whatever still needs
@@ -468,12 +489,16 @@ export async function migrateToObjectId(
       const byId = new Map(pending.map((p) => [String(p.doc._id), p]));
       const fresh = await col.find({ _id: { $in: pending.map((p) => p.doc._id) } }).toArray();
       const next: Pending[] = [];
+      const written: Document[] = [];
       for (const doc of fresh) {
         const before = byId.get(String(doc._id));
         byId.delete(String(doc._id));
         const result = transformContentDocument(doc, { now: now() });
         if (!result.changed) {
-          if (before) account(before);
+          if (before) {
+            account(before);
+            written.push(doc);
+          }
           continue;
         }
         // A write error (document too large, validation) is not a race: retrying cannot help.
@@ -493,6 +518,7 @@ export async function migrateToObjectId(
       }
       // Documents deleted meanwhile: nothing left to migrate.
       summary.skipped += byId.size;
+      if (written.length > 0) await options.afterWrite?.(written);
       pending = next;
     }
     report();
@@ -541,6 +567,7 @@ export async function migrateToObjectId(
       if (summary.dryRun) {
         summary.changed++;
         account({ doc, result });
+        emitIssues({ doc, result });
         if (summary.scanned % batchSize === 0) report();
         continue;
       }

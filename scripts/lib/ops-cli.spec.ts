@@ -1,4 +1,7 @@
-import { intOption } from './ops-cli';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { intOption, openReport } from './ops-cli';
 
 describe(intOption.name, () => {
   it('returns the fallback when the option is absent', () => {
@@ -17,5 +20,44 @@ describe(intOption.name, () => {
     );
     expect(() => intOption('batch-size', '1.5', 200)).toThrow('--batch-size must be an integer');
     expect(() => intOption('batch-size', '', 200)).toThrow('--batch-size must be an integer');
+  });
+});
+
+describe(openReport.name, () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ops-cli-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the directory and appends JSON lines, written at once', () => {
+    const path = join(dir, 'a', 'b', 'r.jsonl');
+    const report = openReport(path);
+    report.write({ a: 1 });
+    report.write({ b: 'x' });
+    // Synchronous: on disk (page cache) before anything else happens.
+    expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n{"b":"x"}\n');
+    report.sync();
+    report.close();
+    expect(report.lines).toBe(2);
+  });
+
+  it('fails up front, naming the path, when the report cannot be created', () => {
+    const file = join(dir, 'file');
+    writeFileSync(file, '');
+    expect(() => openReport(join(file, 'r.jsonl'))).toThrow(
+      new RegExp(
+        `^cannot write the report ${file}/r\\.jsonl: (EEXIST|ENOTDIR).*nothing was changed`,
+      ),
+    );
+    expect(() => openReport(dir)).toThrow(/cannot write the report .*EISDIR/);
+  });
+
+  it('removes a report it created and left empty, never an existing one', () => {
+    const fresh = join(dir, 'fresh.jsonl');
+    openReport(fresh).close();
+    expect(existsSync(fresh)).toBe(false);
+    const existing = join(dir, 'existing.jsonl');
+    writeFileSync(existing, '{"old":true}\n');
+    openReport(existing).close();
+    expect(readFileSync(existing, 'utf8')).toBe('{"old":true}\n');
   });
 });

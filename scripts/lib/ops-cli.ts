@@ -1,5 +1,15 @@
 import { SingleBar } from 'cli-progress';
 import { MongoClient } from 'mongodb';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  mkdirSync,
+  openSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import { loadAppConfig } from '../../src/config/app-config';
 
 /*
@@ -16,7 +26,7 @@ export const CONTENT_COLLECTION = 'course_content';
 export function loadScriptConfig(
   env: NodeJS.ProcessEnv,
   needs: ('DATABASE_URL' | 'MONGODB_URI')[],
-): { databaseUrl: string; mongodbUri: string; timeoutMs: number } {
+): ScriptConfig {
   const placeholders: Record<string, string> = {
     JWT_SECRET: 'not-used-by-ops-scripts-0123456789',
     DATABASE_URL: 'postgres://not-used/ops-script',
@@ -31,6 +41,83 @@ export function loadScriptConfig(
     databaseUrl: config.DATABASE_URL,
     mongodbUri: config.MONGODB_URI,
     timeoutMs: config.DB_TIMEOUT_MS,
+    redisUrl: config.REDIS_URL,
+    cacheKeyPrefix: config.CACHE_KEY_PREFIX,
+    redisTimeoutMs: config.REDIS_TIMEOUT_MS,
+    contentCacheTtlSeconds: config.CONTENT_CACHE_TTL_SECONDS,
+  };
+}
+
+export interface ScriptConfig {
+  databaseUrl: string;
+  mongodbUri: string;
+  timeoutMs: number;
+  /** Undefined: the app runs without the content cache, nothing to invalidate. */
+  redisUrl: string | undefined;
+  cacheKeyPrefix: string;
+  redisTimeoutMs: number;
+  contentCacheTtlSeconds: number;
+}
+
+/**
+ * A JSON-lines report file, opened (directory included) before a script changes anything, so an
+ * unwritable path (in the Docker image the app directory belongs to root, the script runs as
+ * `node`) fails the run up front instead of after data was changed. Lines are written
+ * synchronously; `sync()` makes them durable. Scripts write a batch's lines and sync them
+ * BEFORE the batch's database change is committed: a crash in between can then at worst repeat
+ * lines on the rerun, never lose them (a rerun skips what was committed, so a line not written by
+ * then would be gone for good). A file this run created and left empty is removed on close.
+ */
+export interface ReportWriter {
+  readonly path: string;
+  /** Lines written by this run. */
+  readonly lines: number;
+  write(entry: unknown): void;
+  /** fdatasync if anything was written since the last sync. */
+  sync(): void;
+  close(): void;
+}
+
+export function openReport(path: string): ReportWriter {
+  const existed = existsSync(path);
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'a');
+  } catch (error) {
+    throw new Error(
+      `cannot write the report ${path}: ${(error as Error | undefined)?.message ?? String(error)}` +
+        ' (nothing was changed; pass --report with a writable path, e.g. /tmp/report.jsonl)',
+    );
+  }
+  let lines = 0;
+  let dirty = false;
+  let open = true;
+  return {
+    path,
+    get lines() {
+      return lines;
+    },
+    write(entry) {
+      writeSync(fd, `${JSON.stringify(entry)}\n`);
+      lines++;
+      dirty = true;
+    },
+    sync() {
+      if (!dirty) return;
+      fdatasyncSync(fd);
+      dirty = false;
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      try {
+        if (dirty) fdatasyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      if (!existed && lines === 0) unlinkSync(path);
+    },
   };
 }
 

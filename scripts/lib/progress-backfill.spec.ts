@@ -1,5 +1,8 @@
 import { ObjectId } from 'bson';
+import { Collection } from 'mongodb';
+import { Pool } from 'pg';
 import {
+  backfillProgress,
   buildLegacyIndex,
   LegacyProgressRow,
   legacyCompletedAt,
@@ -116,5 +119,72 @@ describe('legacyCompletedAt', () => {
     expect(
       legacyCompletedAt(row({ enrollment_completed_at: null, enrollment_last_accessed_at: null })),
     ).toEqual(new Date('2026-02-01T00:00:00Z'));
+  });
+});
+
+describe('backfillProgress', () => {
+  /** A pool that answers the backfill's queries from one archived row and logs what happens. */
+  const fakePool = (log: string[], failCommit = false) => {
+    let served = false;
+    const query = (sql: string) => {
+      const head = sql.trim().split(/\s+/).slice(0, 2).join(' ');
+      if (/^select count/.test(sql.trim())) return Promise.resolve({ rows: [{ n: '1' }] });
+      log.push(head);
+      if (sql.includes('from enrollment_progress_legacy') && sql.includes('limit $2')) {
+        const rows = served ? [] : [row({ completed_lessons: [1, 9], quiz_scores: null })];
+        served = true;
+        return Promise.resolve({ rows });
+      }
+      if (head === 'commit' && failCommit) return Promise.reject(new Error('commit failed'));
+      return Promise.resolve({ rows: [], rowCount: 1 });
+    };
+    const client = { query, release: () => undefined };
+    return { query, connect: () => Promise.resolve(client) } as unknown as Pool;
+  };
+  const contents = {
+    find: () => ({ toArray: () => Promise.resolve([migratedDoc]) }),
+  } as unknown as Collection;
+
+  it('writes a batch report before committing the batch, so a crash cannot lose it', async () => {
+    const log: string[] = [];
+    const summary = await backfillProgress({
+      pool: fakePool(log),
+      contents,
+      onReport: (e) => log.push(`report ${e.reason}`),
+      beforeCommit: () => void log.push('sync'),
+    });
+    expect(summary).toMatchObject({ backfilled: 1, reportEntries: 1 });
+    const at = (entry: string) => log.indexOf(entry);
+    expect(at('report not_in_content')).toBeGreaterThan(at('update enrollment_progress_legacy'));
+    expect(at('sync')).toBeGreaterThan(at('report not_in_content'));
+    expect(at('commit')).toBeGreaterThan(at('sync'));
+  });
+
+  it('rolls the batch back when its report cannot be written', async () => {
+    const log: string[] = [];
+    await expect(
+      backfillProgress({
+        pool: fakePool(log),
+        contents,
+        onReport: () => {
+          throw new Error('ENOSPC');
+        },
+      }),
+    ).rejects.toThrow('ENOSPC');
+    expect(log).toContain('rollback');
+    expect(log).not.toContain('commit');
+  });
+
+  it('does not count a batch whose commit failed (its report lines may repeat on the rerun)', async () => {
+    const log: string[] = [];
+    const reported: string[] = [];
+    await expect(
+      backfillProgress({
+        pool: fakePool(log, true),
+        contents,
+        onReport: (e) => reported.push(e.reason),
+      }),
+    ).rejects.toThrow('commit failed');
+    expect(reported).toEqual(['not_in_content']);
   });
 });

@@ -272,7 +272,13 @@ export interface BackfillOptions {
   /** Stop after this many enrollments (a canary run; rerun for the rest). */
   limit?: number;
   signal?: AbortSignal;
+  /**
+   * Called for each report entry. In a real run a batch's entries are emitted inside its
+   * transaction, before the commit (then `beforeCommit` runs): see backfillProgress.
+   */
   onReport?: (entry: BackfillReportEntry) => void;
+  /** Called after a batch's report entries, just before its commit (the CLI syncs its file). */
+  beforeCommit?: () => void | Promise<void>;
   onProgress?: (progress: BackfillProgress) => void;
 }
 
@@ -349,12 +355,18 @@ export async function backfillProgress(options: BackfillOptions): Promise<Backfi
     if (summary.dryRun) {
       done = await dryBatch(options, cache, after, take, summary);
     } else {
-      const batch = await transaction(options.pool, (client) =>
-        writeBatch(client, cache, after, take, summary),
-      );
-      // Only a committed batch counts and is reported; a failed one is redone by the next run.
+      const batch = await transaction(options.pool, async (client) => {
+        const result = await writeBatch(client, cache, after, take, summary);
+        // Report first, commit second. The commit sets backfilled_at and no later run looks at
+        // these enrollments again, so a report line not written by then would be lost for good;
+        // written before, a failure in between only repeats the lines when the batch is redone.
+        // A report that cannot be written rolls the batch back.
+        for (const entry of result.reports) options.onReport?.(entry);
+        await options.beforeCommit?.();
+        return result;
+      });
+      // Only a committed batch counts; a failed one is redone by the next run.
       Object.assign(summary, batch.summary);
-      for (const entry of batch.reports) options.onReport?.(entry);
       done = batch;
     }
     if (done.count === 0) break;

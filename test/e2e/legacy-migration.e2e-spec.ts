@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
 import { Collection, Db, Document, MongoClient } from 'mongodb';
 import { Client, Pool } from 'pg';
 import { freePort } from '../../scripts/lib/embedded-stack';
@@ -18,6 +19,7 @@ import {
   backfillProgress,
   normalizeScore,
 } from '../../scripts/lib/progress-backfill';
+import { ContentCacheService } from '../../src/cache/content-cache.service';
 import { CourseContent } from '../../src/course-content/domain/content.types';
 import { computeProgress, countedItems } from '../../src/progress/domain/progress-calculator';
 
@@ -96,7 +98,7 @@ describe('Legacy migration pipeline (e2e)', () => {
     mongo = await MongoClient.connect(process.env.MONGODB_URI as string, {
       serverSelectionTimeoutMS: 5000,
     });
-    dbs = ['main', 'copy', 'edit'].map((s) => mongo.db(mongoName(s)));
+    dbs = ['main', 'copy', 'edit', 'cli', 'nocache'].map((s) => mongo.db(mongoName(s)));
     contents = dbs[0].collection('course_content');
     written = await writeLegacyFixtures({ params: PARAMS, databaseUrl, contents });
     pool = new Pool({ connectionString: databaseUrl, max: 2 });
@@ -369,5 +371,196 @@ describe('Legacy migration pipeline (e2e)', () => {
     expect(noPg.stderr).toMatch(
       /^migrate:backfill-progress: PostgreSQL unreachable at postgres:\/\/postgres:\*\*\*@/m,
     );
+  });
+
+  describe('from the command line, on legacy content', () => {
+    // Its own key prefix: other e2e files share the Redis and use the same course ids.
+    const cachePrefix = `${process.env.CACHE_KEY_PREFIX ?? ''}legacy_${RUN}:`;
+    const cliUri = () => withDatabase(process.env.MONGODB_URI as string, mongoName('cli'));
+    const cli = () => dbs[3].collection('course_content');
+    const cliSnapshot = () => cli().find({}).sort({ course_id: 1 }).toArray();
+    const underAFile = () => {
+      const file = join(reportDir, 'a-file');
+      writeFileSync(file, '');
+      return join(file, 'report.jsonl');
+    };
+    let redis: Redis | undefined;
+    let resetIds: number[];
+    const pendingIds = async () =>
+      (
+        await pool.query<{ enrollment_id: number }>(
+          'select enrollment_id from enrollment_progress_legacy where backfilled_at is null ' +
+            'order by enrollment_id',
+        )
+      ).rows.map((r) => r.enrollment_id);
+
+    beforeAll(async () => {
+      const docs = buildLegacyDataset(PARAMS, written.courseIds).courses.flatMap((c) =>
+        c.content ? [c.content] : [],
+      );
+      await cli().insertMany(docs, { ordered: true });
+      // Two enrollments of courses with content wait for the backfill again.
+      const withContent = new Set(docs.map((d) => d.course_id as number));
+      resetIds = written.enrollments
+        .filter((e) => withContent.has(e.course_id))
+        .slice(0, 2)
+        .map((e) => e.enrollment_id);
+      await pool.query(
+        'update enrollment_progress_legacy set backfilled_at = null where enrollment_id = any($1)',
+        [resetIds],
+      );
+      if (process.env.REDIS_URL)
+        redis = new Redis(process.env.REDIS_URL, { keyPrefix: cachePrefix, lazyConnect: true });
+    });
+
+    afterAll(async () => {
+      if (redis) {
+        const keys = await redis.keys(`${cachePrefix}*`);
+        if (keys.length) await redis.del(...keys.map((k) => k.slice(cachePrefix.length)));
+        await redis.quit();
+      }
+    });
+
+    it('fails up front, changing nothing, when the report cannot be written', async () => {
+      const contentBefore = await cliSnapshot();
+      const progressBefore = await progressCount();
+      const [objectid, backfill] = await Promise.all([
+        runCli('migrate-to-objectid.ts', ['--report', underAFile()], {
+          MONGODB_URI: cliUri(),
+          CACHE_KEY_PREFIX: cachePrefix,
+        }),
+        runCli('backfill-progress.ts', ['--report', underAFile()], {
+          DATABASE_URL: databaseUrl,
+          MONGODB_URI: cliUri(),
+        }),
+      ]);
+      expect(objectid.code).toBe(1);
+      expect(objectid.stderr).toMatch(
+        /^migrate:objectid: cannot write the report .*report\.jsonl: .*nothing was changed/m,
+      );
+      expect(backfill.code).toBe(1);
+      expect(backfill.stderr).toMatch(
+        /^migrate:backfill-progress: cannot write the report .*nothing was changed/m,
+      );
+      expect(await cliSnapshot()).toEqual(contentBefore);
+      expect(await pendingIds()).toEqual(resetIds);
+      expect(await progressCount()).toBe(progressBefore);
+    }, 60_000);
+
+    it('exits 3 from the backfill while content is not migrated, leaving those enrollments', async () => {
+      const path = join(reportDir, 'deferred.jsonl');
+      const run = await runCli('backfill-progress.ts', ['--report', path], {
+        DATABASE_URL: databaseUrl,
+        MONGODB_URI: cliUri(),
+      });
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/2 enrollment\(s\) were deferred \(content_not_migrated\)/);
+      expect(run.stderr).toMatch(/Run "npm run migrate:objectid", then rerun this backfill/);
+      expect(await pendingIds()).toEqual(resetIds);
+      const lines = readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l: BackfillReportEntry) => [l.enrollment_id, l.reason])).toEqual(
+        resetIds.map((id) => [id, 'content_not_migrated']),
+      );
+    }, 60_000);
+
+    it('refuses to migrate when Redis is set but unreachable, unless told to', async () => {
+      const before = await cliSnapshot();
+      const other = dbs[4].collection('course_content');
+      await other.insertOne({
+        ...(before[0] as Document),
+        _id: undefined,
+        modules: [{ module_id: 1 }],
+      });
+      const port = await freePort();
+      const env = (db: string) => ({
+        MONGODB_URI: withDatabase(process.env.MONGODB_URI as string, mongoName(db)),
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        CACHE_KEY_PREFIX: cachePrefix,
+      });
+      const [refused, forced] = await Promise.all([
+        runCli(
+          'migrate-to-objectid.ts',
+          ['--report', join(reportDir, 'unreachable.jsonl')],
+          env('cli'),
+        ),
+        runCli(
+          'migrate-to-objectid.ts',
+          ['--quiet', '--no-cache-invalidation', '--report', join(reportDir, 'forced.jsonl')],
+          env('nocache'),
+        ),
+      ]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^migrate:objectid: Redis unreachable at redis:\/\/127\.0\.0\.1:\d+.*Nothing was written.*--no-cache-invalidation/m,
+      );
+      expect(await cliSnapshot()).toEqual(before);
+      expect(existsSync(join(reportDir, 'unreachable.jsonl'))).toBe(false);
+      expect(forced.stderr).toMatch(/^content cache invalidation off \(--no-cache-invalidation\)/m);
+      expect(forced.code).toBe(0);
+      expect((await verifyContent(other)).badDocuments).toBe(0);
+    }, 60_000);
+
+    (process.env.REDIS_URL ? it : it.skip)(
+      'invalidates the cached content of every migrated course (not on a dry run)',
+      async () => {
+        const docs = await cliSnapshot();
+        const courseId = docs[0].course_id as number;
+        const key = ContentCacheService.key(courseId);
+        const generation = ContentCacheService.generationKey(courseId);
+        await redis!.set(key, JSON.stringify({ course_id: courseId, modules: 'stale' }));
+        await redis!.set(generation, '5');
+        const env = { MONGODB_URI: cliUri(), CACHE_KEY_PREFIX: cachePrefix };
+        const path = join(reportDir, 'objectid.jsonl');
+
+        const dry = await runCli('migrate-to-objectid.ts', ['--dry-run', '--report', path], env);
+        expect(dry.code).toBe(0);
+        expect(await redis!.get(generation)).toBe('5');
+        expect(await redis!.exists(key)).toBe(1);
+        rmSync(path, { force: true });
+
+        const run = await runCli(
+          'migrate-to-objectid.ts',
+          ['--report', path, '--batch-size', '3', '--quiet'],
+          env,
+        );
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(new RegExp(`changed ${docs.length},`));
+        expect(await redis!.exists(key)).toBe(0);
+        expect(await redis!.get(generation)).toBe('6');
+        // Every other course too: its generation went from nothing to 1.
+        for (const doc of docs.slice(1))
+          expect(await redis!.get(ContentCacheService.generationKey(doc.course_id as number))).toBe(
+            '1',
+          );
+        const issues = readFileSync(path, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+        expect(issues.length).toBeGreaterThan(0);
+        expect((await verifyContent(cli())).badDocuments).toBe(0);
+      },
+      60_000,
+    );
+
+    it('exits 0 from the backfill once everything is done', async () => {
+      const before = await progressCount();
+      const run = await runCli(
+        'backfill-progress.ts',
+        ['--quiet', '--report', join(reportDir, 'b.jsonl')],
+        {
+          DATABASE_URL: databaseUrl,
+          // The suite's migrated content: the rows exist already, nothing new is inserted.
+          MONGODB_URI: withDatabase(process.env.MONGODB_URI as string, mongoName('main')),
+        },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(await pendingIds()).toEqual([]);
+      expect(await progressCount()).toBe(before);
+    }, 60_000);
   });
 });
