@@ -31,7 +31,7 @@ export class ProgressController {
   @Roles('student')
   @ApiCreatedResponse({ type: ProgressResponseDto, description: 'First completion of the item' })
   @ApiOkResponse({ type: ProgressResponseDto, description: 'Already completed: the same row' })
-  @ApiErrors(400, 401, 403, 404, 413)
+  @ApiErrors(400, 401, 403, 404, 409, 413)
   async markCompleted(
     @CurrentUser() caller: AuthUser,
     @Body() dto: MarkCompletedDto,
