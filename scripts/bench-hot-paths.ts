@@ -9,7 +9,7 @@ import { freePort, startStack } from './lib/embedded-stack';
 import { migrate } from './lib/migrations';
 import { intOption, runCli } from './lib/ops-cli';
 
-const USAGE = `usage: bench:hot-paths [--duration S] [--connections N] [--modules N] [--lessons N]
+const USAGE = `usage: bench:hot-paths [--duration S] [--connections N] [--modules N] [--lessons N] [--help]
   Measures the two reads every page makes (DESIGN §8) — GET /courses/:id/content (cache hit) and
   GET /progress/course/:id — on the service and on a bare Fastify + ioredis + pg server doing the
   same work, in the same run, and prints requests/s and the ratio service/bare.
@@ -24,6 +24,7 @@ interface Result {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      help: { type: 'boolean' },
       duration: { type: 'string' },
       connections: { type: 'string' },
       modules: { type: 'string' },
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
     strict: true,
     allowPositionals: false,
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const duration = intOption('duration', values.duration, 10);
   const connections = intOption('connections', values.connections, 20);
   const modules = intOption('modules', values.modules, 5);

@@ -38,7 +38,8 @@ const USAGE = `usage: migrate:objectid [--dry-run] [--batch-size N] [--concurren
                     do not connect to Redis nor invalidate (e.g. Redis is down and will be
                     flushed); cached content trees of migrated courses then stay stale until
                     they expire (CONTENT_CACHE_TTL_SECONDS)
-  --verify          change nothing; exit 3 if any id is not an ObjectId or is_active is missing
+  --verify          change nothing; exit 3 if any id is not an ObjectId, an is_active or version
+                    is missing, an id repeats or a list entry is not an object (first 100 shown)
   After each written batch the app's content cache entries of the changed courses are
   invalidated (generation bumped, entry deleted) when REDIS_URL is set; if Redis is set but
   unreachable the run fails before writing anything.

@@ -15,6 +15,11 @@ function option(args: string[], name: string): string | undefined {
 
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
+  if (command === undefined || [command, ...args].some((a) => a === '--help' || a === '-h')) {
+    console.log(USAGE);
+    process.exitCode = command === undefined ? 2 : 0;
+    return;
+  }
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('Invalid configuration: DATABASE_URL is required');
   switch (command) {

@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { refineOpenApi } from './common/openapi';
 import { validationOptions } from './common/validation-options';
 import { AppConfig } from './config/app-config';
 
@@ -56,17 +57,19 @@ export function configureApp(app: NestFastifyApplication): void {
     });
 
   const document = () =>
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Course Service')
-        .setDescription(
-          'Course content, enrollments, progress and certificates. Every error answers ' +
-            '`{ statusCode, error, message, code?, details? }`.',
-        )
-        .setVersion('1.0')
-        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-        .build(),
+    refineOpenApi(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Course Service')
+          .setDescription(
+            'Course content, enrollments, progress and certificates. Every error answers ' +
+              '`{ statusCode, error, message, code?, details? }`.',
+          )
+          .setVersion('1.0')
+          .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+          .build(),
+      ),
     );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

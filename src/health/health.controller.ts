@@ -7,6 +7,7 @@ import {
   MongooseHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '../common/auth/auth.decorators';
+import { ErrorResponseDto } from '../common/errors/error-response.dto';
 import { AppConfig } from '../config/app-config';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -30,7 +31,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiServiceUnavailableResponse({ description: 'PostgreSQL or MongoDB is down' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'PostgreSQL or MongoDB is down; `details` has the state of each dependency',
+  })
   ready() {
     const timeout = this.config.DB_TIMEOUT_MS;
     return this.health.check([

@@ -148,7 +148,7 @@ export class ProgressService implements CourseCompletionPort {
       throw new DomainError(
         'forbidden',
         'ENROLLMENT_NOT_ACTIVE',
-        `Your enrollment in course ${courseId} is ${enrollment.status}; progress needs an active enrollment`,
+        `Your enrollment in course ${courseId} is ${enrollment.status}; progress needs an active or completed enrollment`,
       );
     }
     return { enrollment, items };

@@ -133,5 +133,57 @@ describe('OpenAPI contract (e2e)', () => {
     expectValid('/api/v1/progress', 'post', 400, invalid.json());
     const missing = await t.app.inject({ method: 'GET', url: '/api/v1/courses/2147483000' });
     expectValid('/api/v1/courses/{courseId}', 'get', 404, missing.json());
+    const conflict = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/courses/${course.id}`,
+      headers: owner.headers,
+      payload: { status: 'draft' },
+    });
+    expect(conflict.json().details).toEqual({ from: 'published', to: 'draft' });
+    expectValid('/api/v1/courses/{courseId}', 'patch', 409, conflict.json());
+    const xml = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/progress',
+      headers: { ...student.headers, 'content-type': 'application/xml' },
+      payload: '<progress/>',
+    });
+    expectValid('/api/v1/progress', 'post', 415, xml.json());
+
+    for (const item of ['lesson', 'quiz']) {
+      const id = item === 'lesson' ? lessonId : created.json().modules[0].quizzes[0].quiz_id;
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/progress',
+        headers: student.headers,
+        payload: { course_id: course.id, item_type: item, item_id: id },
+      });
+    }
+    const done = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/progress/course/${course.id}`,
+      headers: student.headers,
+    });
+    expect(done.json().next_item).toBeNull();
+    expectValid('/api/v1/progress/course/{courseId}', 'get', 200, done.json());
+  });
+
+  it('marks public routes as taking a token optionally, and path ids with their real shapes', () => {
+    const content = doc.paths['/api/v1/courses/{courseId}/content'].get as unknown as {
+      security: object[];
+      parameters: { name: string; schema: object }[];
+    };
+    expect(content.security).toEqual([{}, { bearer: [] }]);
+    expect(content.parameters.find((p) => p.name === 'courseId')?.schema).toEqual({
+      type: 'integer',
+      minimum: 1,
+      maximum: 2147483647,
+    });
+    const lesson = doc.paths[
+      '/api/v1/courses/{courseId}/content/modules/{moduleId}/lessons/{lessonId}'
+    ].patch as unknown as { security: object[]; parameters: { name: string; schema: object }[] };
+    expect(lesson.security).toEqual([{ bearer: [] }]);
+    expect(lesson.parameters.find((p) => p.name === 'lessonId')?.schema).toMatchObject({
+      pattern: '^[0-9a-fA-F]{24}$',
+    });
   });
 });

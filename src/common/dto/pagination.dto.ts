@@ -7,7 +7,7 @@ export const MAX_PAGE_SIZE = 100;
 export const MAX_SKIP = 1_000_000_000;
 
 export class PaginationQueryDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_SKIP, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_SKIP, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -15,7 +15,7 @@ export class PaginationQueryDto {
   @Max(MAX_SKIP)
   skip = 0;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

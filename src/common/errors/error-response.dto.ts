@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'title' })
@@ -12,6 +12,7 @@ export class FieldErrorDto {
 }
 
 /** The one error shape every failing response has (DESIGN §4). */
+@ApiExtraModels(FieldErrorDto)
 export class ErrorResponseDto {
   @ApiProperty({ example: 400 })
   statusCode: number;
@@ -28,6 +29,14 @@ export class ErrorResponseDto {
   })
   code?: string;
 
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Per-field problems (validation)' })
+  @ApiPropertyOptional({
+    description:
+      'Validation errors: the list of per-field problems. Business-rule errors: an object with ' +
+      'the values behind the error (for example `{ "current_version": 3 }`).',
+    oneOf: [
+      { type: 'array', items: { $ref: getSchemaPath(FieldErrorDto) } },
+      { type: 'object', additionalProperties: true },
+    ],
+  })
   details?: FieldErrorDto[] | Record<string, unknown>;
 }

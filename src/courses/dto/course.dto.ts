@@ -24,7 +24,7 @@ export class CreateCourseDto {
   @Length(1, 200)
   title: string;
 
-  @ApiPropertyOptional({ maxLength: 5000, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 5000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
@@ -39,7 +39,7 @@ export class UpdateCourseDto {
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ maxLength: 5000, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 5000, nullable: true })
   @ValidateIf((_o, v) => v !== null)
   @IsOptional()
   @IsString()

@@ -32,7 +32,13 @@ export class CreateEnrollmentDto {
   @Max(MAX_PAYMENT)
   payment_amount?: number | null;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, nullable: true, example: 'web' })
+  @ApiPropertyOptional({
+    type: String,
+    minLength: 1,
+    maxLength: 100,
+    nullable: true,
+    example: 'web',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()

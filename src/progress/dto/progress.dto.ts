@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 import { IsOmittable } from '../../common/dto/omittable.decorator';
 import { PageMetaDto, PaginationQueryDto } from '../../common/dto/pagination.dto';
@@ -74,6 +74,7 @@ export class NextItemDto implements CountedItem {
 }
 
 /** The spec's CourseProgressSummary plus per-module figures and the next item (DESIGN §5). */
+@ApiExtraModels(NextItemDto)
 export class CourseProgressSummaryDto {
   @ApiProperty() course_id: number;
   @ApiProperty() user_id: number;
@@ -89,9 +90,8 @@ export class CourseProgressSummaryDto {
   @ApiProperty() is_complete: boolean;
   @ApiProperty({ type: [ModuleProgressDto] }) modules: ModuleProgressDto[];
   @ApiProperty({
-    type: NextItemDto,
-    nullable: true,
-    description: 'First counted item not yet done',
+    description: 'First counted item not yet done; null when every item is done',
+    oneOf: [{ $ref: getSchemaPath(NextItemDto) }, { type: 'object', nullable: true, enum: [null] }],
   })
   next_item: NextItemDto | null;
 }
