@@ -53,7 +53,7 @@ describe('CertificatesController (e2e)', () => {
     const statuses = (path: string, method: string) =>
       Object.keys(doc.paths[`/api/v1${path}`][method].responses).sort();
     expect(statuses('/certificates', 'post')).toEqual(
-      ['200', '201', '400', '401', '403', '404', '409', '413', '503'].sort(),
+      ['200', '201', '400', '401', '403', '404', '409', '413', '415', '503'].sort(),
     );
     expect(statuses('/certificates/me', 'get')).toEqual(['200', '400', '401', '403', '503']);
     expect(statuses('/certificates/{id}', 'get')).toEqual(['200', '400', '401', '404', '503']);
@@ -65,7 +65,7 @@ describe('CertificatesController (e2e)', () => {
       '503',
     ]);
     expect(statuses('/certificates/{id}/revoke', 'post')).toEqual(
-      ['200', '400', '401', '403', '404', '409', '413', '503'].sort(),
+      ['200', '400', '401', '403', '404', '409', '413', '415', '503'].sort(),
     );
   });
 

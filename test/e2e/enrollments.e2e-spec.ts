@@ -62,12 +62,12 @@ describe('EnrollmentsController (e2e)', () => {
     const statuses = (path: string, method: string) =>
       Object.keys(doc.paths[`/api/v1${path}`][method].responses).sort();
     expect(statuses('/enrollments', 'post')).toEqual(
-      ['200', '201', '400', '401', '403', '404', '409', '413', '503'].sort(),
+      ['200', '201', '400', '401', '403', '404', '409', '413', '415', '503'].sort(),
     );
     expect(statuses('/enrollments/me', 'get')).toEqual(['200', '400', '401', '403', '503']);
     expect(statuses('/enrollments/{id}', 'get')).toEqual(['200', '400', '401', '404', '503']);
     expect(statuses('/enrollments/{id}', 'patch')).toEqual(
-      ['200', '400', '401', '403', '404', '409', '413', '503'].sort(),
+      ['200', '400', '401', '403', '404', '409', '413', '415', '503'].sort(),
     );
     expect(statuses('/courses/{courseId}/enrollments', 'get')).toEqual(
       ['200', '400', '401', '403', '404', '503'].sort(),
