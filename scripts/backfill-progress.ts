@@ -11,6 +11,7 @@ import {
   ReportWriter,
   runCli,
   ScriptConfig,
+  stopSignal,
 } from './lib/ops-cli';
 import { backfillProgress, pendingBackfillCount } from './lib/progress-backfill';
 
@@ -97,21 +98,14 @@ async function run(
       const progress = createProgressReporter('migrate:backfill-progress', pending, {
         quiet: options.quiet,
       });
-      const controller = new AbortController();
-      const onSignal = () => {
-        if (controller.signal.aborted) process.exit(130);
-        process.stderr.write('\nstopping after this batch (Ctrl-C again to quit now)\n');
-        controller.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const signal = stopSignal('stopping after this batch');
       const summary = await backfillProgress({
         pool,
         contents: client.db().collection(CONTENT_COLLECTION),
         dryRun,
         batchSize,
         limit,
-        signal: controller.signal,
+        signal,
         onProgress: (p) => progress.update(p.scanned, { deferred: p.deferred }),
         // Synchronous writes, synced before each batch commits (see backfillProgress).
         onReport: (entry) => report.write(dryRun ? { ...entry, dry_run: true } : entry),

@@ -16,6 +16,7 @@ import {
   ReportWriter,
   runCli,
   UsageError,
+  stopSignal,
 } from './lib/ops-cli';
 
 const USAGE = `usage: migrate:objectid [--dry-run] [--batch-size N] [--concurrency N] [--limit N]
@@ -174,14 +175,7 @@ async function runMigration(
   const { dryRun } = options;
   const total = await collection.estimatedDocumentCount().catch(() => undefined);
   const progress = createProgressReporter('migrate:objectid', total, { quiet: options.quiet });
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after the batches in flight (Ctrl-C again to quit now)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signal = stopSignal('stopping after the batches in flight');
   const summary = await migrateToObjectId({
     collection,
     dryRun,
@@ -189,7 +183,7 @@ async function runMigration(
     concurrency: options.concurrency,
     limit: options.limit,
     cas: options.cas,
-    signal: controller.signal,
+    signal,
     onProgress: (p) => progress.update(p.scanned, { changed: p.changed, failed: p.failed }),
     // Written (synchronously) before the batch's bulk write, and synced in beforeWrite: a crash
     // after the write cannot lose them, as the rerun would skip those documents.

@@ -253,3 +253,19 @@ export function intOption(
     throw new Error(`--${name} must be an integer >= ${min} (got "${raw}")`);
   return Number(raw);
 }
+
+/**
+ * A graceful stop for batch scripts: the first Ctrl-C/SIGTERM aborts the signal (the run ends
+ * after the work in flight and stays resumable), a second one quits at once.
+ */
+export function stopSignal(message: string): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\n${message} (Ctrl-C again to quit now)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
+}
