@@ -18,13 +18,6 @@ const COLUMNS = [
 const SELECT = COLUMNS.join(', ');
 const SELECT_C = COLUMNS.map((c) => `ce.${c}`).join(', ');
 
-export interface NewCertificate {
-  enrollmentId: number;
-  studentId: number;
-  courseId: number;
-  certificateNumber: string;
-}
-
 export interface CertificateWithCourse {
   certificate: CertificateRecord;
   course: { id: number; title: string; instructorId: number };
@@ -37,16 +30,22 @@ export interface CertificateWithCourse {
  */
 export class CertificateRepository extends EntityRepository<Certificate> {
   /**
-   * Inserts unless the enrollment already has a certificate (or, never in practice, the number is
-   * taken); null when nothing was inserted.
+   * Issues the certificate of a completed enrollment, copying its student and course. Inserts
+   * nothing (null) when the enrollment is not completed, already has a certificate or, never in
+   * practice, the number is taken: the status check in the same statement keeps a certificate
+   * off any enrollment that is not completed, whatever the caller believed.
    */
-  async insertIfAbsent(data: NewCertificate): Promise<CertificateRecord | null> {
+  async insertForCompletedEnrollment(
+    enrollmentId: number,
+    certificateNumber: string,
+  ): Promise<CertificateRecord | null> {
     const rows = await this.sql(
       `insert into certificates (enrollment_id, student_id, course_id, certificate_number)
-       values (?, ?, ?, ?)
+       select e.id, e.student_id, e.course_id, ? from enrollments e
+       where e.id = ? and e.status = 'completed'
        on conflict do nothing
        returning ${SELECT}`,
-      [data.enrollmentId, data.studentId, data.courseId, data.certificateNumber],
+      [certificateNumber, enrollmentId],
     );
     return rows.length ? this.toRecord(rows[0]) : null;
   }

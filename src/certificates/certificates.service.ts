@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
@@ -5,6 +6,7 @@ import { AuthUser } from '../common/auth/auth-user';
 import { Page, PaginationQueryDto } from '../common/dto/pagination.dto';
 import { DomainError } from '../common/errors/domain-error';
 import { CoursesService } from '../courses/courses.service';
+import { EnrollmentRecord } from '../enrollments/enrollment.entity';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { CertificateRecord } from './certificate.entity';
 import { CertificateRepository } from './certificate.repository';
@@ -21,6 +23,8 @@ import {
   toCertificateVerification,
 } from './dto/certificate.dto';
 
+/** A request re-decides after losing a race to a status change at most this often. */
+const MAX_REQUEST_ATTEMPTS = 3;
 /** Numbers are 128 random bits; a clash is not expected, but the insert retries if one happens. */
 const MAX_NUMBER_ATTEMPTS = 3;
 
@@ -39,31 +43,56 @@ export class CertificatesService {
     private readonly enrollments: EnrollmentsService,
     private readonly courses: CoursesService,
     private readonly moduleRef: ModuleRef,
+    private readonly em: EntityManager,
   ) {}
 
   /**
-   * Issues the enrollment's certificate exactly once, without checking eligibility (the caller
-   * has: POST /certificates below, or the progress code on reaching 100%). Concurrent calls all
-   * get the same certificate; only one of them sees `created: true`.
+   * Issues a completed enrollment's certificate exactly once, without checking the percentage
+   * (the caller has). Concurrent calls all get the same certificate; only one of them sees
+   * `created: true`. Null when the enrollment is not completed: a certificate never exists on
+   * an enrollment that is not.
    */
   async issueForEnrollment(enrollment: {
     id: number;
     studentId: number;
     courseId: number;
-  }): Promise<IssueResult> {
+  }): Promise<IssueResult | null> {
     for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
-      const inserted = await this.certificates.insertIfAbsent({
-        enrollmentId: enrollment.id,
-        studentId: enrollment.studentId,
-        courseId: enrollment.courseId,
-        certificateNumber: formatCertificateNumber(randomBytes(CERTIFICATE_NUMBER_BYTES)),
-      });
+      const inserted = await this.certificates.insertForCompletedEnrollment(
+        enrollment.id,
+        formatCertificateNumber(randomBytes(CERTIFICATE_NUMBER_BYTES)),
+      );
       if (inserted) return { certificate: inserted, created: true };
       const existing = await this.certificates.findByEnrollment(enrollment.id);
       if (existing) return { certificate: existing, created: false };
-      // Nothing inserted and no certificate for the enrollment: the number clashed; draw again.
+      const current = await this.enrollments.findForStudentAndCourse(
+        enrollment.studentId,
+        enrollment.courseId,
+      );
+      if (current?.id !== enrollment.id || current.status !== 'completed') return null;
+      // A completed enrollment without a certificate and nothing inserted: the number clashed.
     }
     throw new Error(`Could not draw a free certificate number for enrollment ${enrollment.id}`);
+  }
+
+  /**
+   * Completes the course of an active enrollment: the `completion` transition and, when `issue`
+   * is set, the certificate, in one transaction, so that neither is stored without the other.
+   * Null for a request that lost the race (the enrollment was completed by another request, or
+   * suspended or dropped meanwhile): it issues nothing.
+   */
+  completeEnrollment(
+    enrollment: EnrollmentRecord,
+    issue: boolean,
+  ): Promise<{ enrollment: EnrollmentRecord; issued: IssueResult | null } | null> {
+    return this.em.transactional(async () => {
+      const completed = await this.enrollments.complete(enrollment);
+      if (!completed) return null;
+      return {
+        enrollment: completed,
+        issued: issue ? await this.issueForEnrollment(completed) : null,
+      };
+    });
   }
 
   /** The enrollment's certificate (revoked or not), or null; for the progress summary. */
@@ -73,22 +102,34 @@ export class CertificatesService {
 
   /**
    * POST /certificates: the student's certificate for a course. Idempotent: an existing
-   * certificate (even a revoked one) is returned unchanged; a new one needs 100% completion and
-   * also completes the enrollment.
+   * certificate (even a revoked one) is returned unchanged. An active enrollment needs 100% and
+   * is completed with the certificate; a completed one gets its certificate as it is.
    */
   async request(
     caller: AuthUser,
     dto: RequestCertificateDto,
   ): Promise<{ certificate: CertificateResponseDto; created: boolean }> {
     const course = await this.courses.findVisible(caller, dto.course_id);
-    const enrollment = await this.enrollments.findForStudentAndCourse(caller.id, course.id);
-    const existing = enrollment && (await this.certificates.findByEnrollment(enrollment.id));
-    if (existing) return { certificate: toCertificateResponse(existing), created: false };
-    assertEnrolledForCertificate(enrollment, course.id);
-    assertEligible(await this.completionPort().completionPercentage(caller.id, course.id));
-    await this.enrollments.markCompleted(enrollment.id);
-    const { certificate, created } = await this.issueForEnrollment(enrollment);
-    return { certificate: toCertificateResponse(certificate), created };
+    for (let attempt = 0; attempt < MAX_REQUEST_ATTEMPTS; attempt++) {
+      const enrollment = await this.enrollments.findForStudentAndCourse(caller.id, course.id);
+      const existing = enrollment && (await this.certificates.findByEnrollment(enrollment.id));
+      if (existing) return { certificate: toCertificateResponse(existing), created: false };
+      assertEnrolledForCertificate(enrollment, course.id);
+      // A completed enrollment reached 100% once; content added since does not take that back.
+      const issued =
+        enrollment.status === 'completed'
+          ? await this.issueForEnrollment(enrollment)
+          : await this.completeAtFullProgress(enrollment);
+      if (issued) {
+        return { certificate: toCertificateResponse(issued.certificate), created: issued.created };
+      }
+      // The enrollment changed status meanwhile: decide again on what it is now.
+    }
+    throw new DomainError(
+      'conflict',
+      'CONCURRENT_UPDATE',
+      'The enrollment was changed by another request at the same time; retry',
+    );
   }
 
   async listMine(
@@ -141,6 +182,14 @@ export class CertificatesService {
       );
     }
     return toCertificateResponse(revoked);
+  }
+
+  private async completeAtFullProgress(enrollment: EnrollmentRecord): Promise<IssueResult | null> {
+    assertEligible(
+      await this.completionPort().completionPercentage(enrollment.studentId, enrollment.courseId),
+    );
+    const done = await this.completeEnrollment(enrollment, true);
+    return done?.issued ?? null;
   }
 
   /**

@@ -120,17 +120,6 @@ export class EnrollmentRepository extends EntityRepository<Enrollment> {
     return rows.length ? this.toRecord(rows[0]) : null;
   }
 
-  /** active -> completed, atomically; true only for the one call that made the change. */
-  async markCompleted(id: number): Promise<boolean> {
-    const result = await this.getEntityManager().execute<{ affectedRows: number }>(
-      `update enrollments set status = 'completed', completed_at = now(), updated_at = now()
-       where id = ? and status = 'active'`,
-      [id],
-      'run',
-    );
-    return result.affectedRows === 1;
-  }
-
   /** Sets started_at on the first activity and last_accessed_at on every one. */
   async touchAccess(id: number): Promise<void> {
     await this.getEntityManager().execute(

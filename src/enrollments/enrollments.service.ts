@@ -110,11 +110,13 @@ export class EnrollmentsService {
   }
 
   /**
-   * active -> completed (the `completion` move of the transition table), atomically: true only
-   * for the one caller that changed it, false if it was already completed or is not active.
+   * The `completion` move of the transition table (active -> completed) as a compare-and-set:
+   * the completed enrollment for the one caller that made the move; null when the enrollment was
+   * no longer active (completed by a concurrent request, or suspended or dropped meanwhile).
    */
-  markCompleted(enrollmentId: number): Promise<boolean> {
-    return this.enrollments.markCompleted(enrollmentId);
+  async complete(enrollment: EnrollmentRecord): Promise<EnrollmentRecord | null> {
+    const next = applyEnrollmentTransition(enrollment, 'completed', 'completion', new Date());
+    return this.enrollments.changeState(enrollment.id, enrollment.status, next);
   }
 
   /** Records activity: started_at on the first call, last_accessed_at on every call. */

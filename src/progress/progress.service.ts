@@ -160,13 +160,12 @@ export class ProgressService implements CourseCompletionPort {
       enrollment.courseId,
     );
     if (!computeProgress(items, rows).is_complete) return;
-    if (enrollment.status === 'active') await this.enrollments.markCompleted(enrollment.id);
-    if (this.config.AUTO_ISSUE_CERTIFICATES) {
-      await this.certificates.issueForEnrollment({
-        id: enrollment.id,
-        studentId: enrollment.studentId,
-        courseId: enrollment.courseId,
-      });
+    const issue = this.config.AUTO_ISSUE_CERTIFICATES;
+    if (enrollment.status === 'active') {
+      await this.certificates.completeEnrollment(enrollment, issue);
+    } else if (issue) {
+      // Completed earlier (completed is final), e.g. before automatic issuing was turned on.
+      await this.certificates.issueForEnrollment(enrollment);
     }
   }
 }

@@ -42,10 +42,11 @@ describe('CertificatesController (e2e)', () => {
     await sql(`update enrollments set status = 'completed', completed_at = now() where id = ?`, [
       e.enrollmentId,
     ]);
-    const { certificate } = await t.app
+    const issued = await t.app
       .get(CertificatesService)
       .issueForEnrollment({ id: e.enrollmentId, studentId: e.user.id, courseId });
-    return { ...e, certificate };
+    if (!issued) throw new Error('certified: no certificate for a completed enrollment');
+    return { ...e, certificate: issued.certificate };
   }
 
   it('documents every status of every certificate operation in OpenAPI', async () => {
@@ -72,6 +73,7 @@ describe('CertificatesController (e2e)', () => {
   describe('CertificatesService.issueForEnrollment', () => {
     it('issues exactly once under 10 concurrent calls, with an unguessable number', async () => {
       const e = await enrolledStudent();
+      await sql(`update enrollments set status = 'completed' where id = ?`, [e.enrollmentId]);
       const service = t.app.get(CertificatesService);
       const results = await Promise.all(
         Array.from({ length: 10 }, () =>
@@ -82,10 +84,25 @@ describe('CertificatesController (e2e)', () => {
           }),
         ),
       );
-      expect(results.filter((r) => r.created)).toHaveLength(1);
-      expect(new Set(results.map((r) => r.certificate.id)).size).toBe(1);
-      expect(results[0].certificate.certificateNumber).toMatch(/^CERT-[A-Z2-7]{26}$/);
+      expect(results.filter((r) => r?.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r?.certificate.id)).size).toBe(1);
+      expect(results[0]?.certificate.certificateNumber).toMatch(/^CERT-[A-Z2-7]{26}$/);
       expect(await certCount(e.user.id)).toBe(1);
+    });
+
+    it('issues nothing for an enrollment that is not completed', async () => {
+      const service = t.app.get(CertificatesService);
+      for (const status of ['active', 'suspended', 'dropped']) {
+        const e = await enrolledStudent();
+        await sql(`update enrollments set status = ? where id = ?`, [status, e.enrollmentId]);
+        const issued = await service.issueForEnrollment({
+          id: e.enrollmentId,
+          studentId: e.user.id,
+          courseId: course.id,
+        });
+        expect(issued).toBeNull();
+        expect(await certCount(e.user.id)).toBe(0);
+      }
     });
 
     it('draws a different number for every certificate', async () => {

@@ -465,22 +465,24 @@ describe('EnrollmentsController (e2e)', () => {
       expect(found).toMatchObject({ id: enrollment.id, status: 'active', paymentAmount: null });
       expect(found?.enrolledAt).toBeInstanceOf(Date);
 
-      const results = await Promise.all(
-        Array.from({ length: 5 }, () => service.markCompleted(enrollment.id)),
-      );
+      const results = await Promise.all(Array.from({ length: 5 }, () => service.complete(found!)));
       expect(results.filter(Boolean)).toHaveLength(1);
       const completed = (await get(`/api/v1/enrollments/${enrollment.id}`, user.headers)).json();
       expect(completed).toMatchObject({ status: 'completed', completed_at: expect.any(String) });
       expect(await service.isEnrolled(user.id, course.id)).toBe(true);
-      expect(await service.markCompleted(enrollment.id)).toBe(false);
+      expect(await service.complete(found!)).toBeNull();
     });
 
     it('does not complete a dropped or suspended enrollment, and those are not enrolled', async () => {
       const service = t.app.get(EnrollmentsService);
       for (const status of ['dropped', 'suspended'] as const) {
         const { user, enrollment } = await enrolled();
+        const readWhileActive = await service.findForStudentAndCourse(user.id, course.id);
         await setStatus(enrollment.id, status);
-        expect(await service.markCompleted(enrollment.id)).toBe(false);
+        expect(await service.complete(readWhileActive!)).toBeNull();
+        await expect(
+          service.complete((await service.findForStudentAndCourse(user.id, course.id))!),
+        ).rejects.toMatchObject({ code: 'INVALID_STATUS_TRANSITION' });
         expect(await service.isEnrolled(user.id, course.id)).toBe(false);
         expect((await row(enrollment.id)).status).toBe(status);
       }
