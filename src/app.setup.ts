@@ -7,6 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { acceptJsonBodiesOnly } from './common/json-body';
+import { NoNulCharacterPipe } from './common/pipes/no-nul-character.pipe';
 import { refineOpenApi } from './common/openapi';
 import { validationOptions } from './common/validation-options';
 import { AppConfig } from './config/app-config';
@@ -30,6 +32,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    // Bodies are parsed by acceptJsonBodiesOnly (JSON only), not by Nest's default parsers.
+    bodyParser: false,
     // Throw start-up errors to the caller (main.ts prints one line) instead of exiting here.
     abortOnError: false,
   });
@@ -46,12 +50,11 @@ export function configureApp(app: NestFastifyApplication): void {
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
-  app.useGlobalPipes(new ValidationPipe(validationOptions));
+  app.useGlobalPipes(new NoNulCharacterPipe(), new ValidationPipe(validationOptions));
   app.useGlobalFilters(new AllExceptionsFilter());
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, reply, done) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  acceptJsonBodiesOnly(fastify);
+  fastify.addHook('onRequest', (request, reply, done) => {
       reply.header('X-Request-Id', request.id);
       done();
     });

@@ -15,15 +15,23 @@ const KIND_STATUS: Record<DomainErrorKind, number> = {
 
 export const RETRY_AFTER_SECONDS = 5;
 
+/** Node socket errors and PostgreSQL SQLSTATEs that mean the server cannot be reached or used. */
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
   'ENOTFOUND',
   'EPIPE',
-  '57P01',
-  '57P03',
-  '57014',
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08004', // sqlserver_rejected_establishment_of_sqlconnection
+  '08006', // connection_failure
+  '53300', // too_many_connections
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '57014', // query_canceled: our statement timeout, the server is too slow to answer
 ]);
 const MONGO_UNAVAILABLE_NAMES = new Set([
   'MongoServerSelectionError',
@@ -34,6 +42,30 @@ const MONGO_UNAVAILABLE_NAMES = new Set([
   'MongoTopologyClosedError',
 ]);
 
+/**
+ * SQLSTATEs of a statement that PostgreSQL refused because of the values it carried: the
+ * request's data, so the request's 4xx. The connection is fine (08P01, a protocol violation,
+ * is what a value the wire format cannot carry produces).
+ */
+const REFUSED_INPUT = /^(22...|23502|23514|08P01)$/;
+const CONCURRENCY_FAILURES = new Set(['40001', '40P01']);
+
+/** Codes of errors that carry none of their own. */
+const STATUS_CODE_NAMES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
 interface ErrorLike {
   name?: string;
   code?: string | number;
@@ -42,21 +74,30 @@ interface ErrorLike {
   cause?: unknown;
 }
 
+/** The error and the errors it wraps (MikroORM and Mongoose keep the driver's as `cause`). */
+function* causeChain(error: unknown): Generator<ErrorLike> {
+  for (let e = error as ErrorLike | undefined, depth = 0; e && depth < 4; depth++) {
+    yield e;
+    e = e.cause as ErrorLike | undefined;
+  }
+}
+
+function sqlState(error: unknown): string | undefined {
+  for (const e of causeChain(error)) {
+    if (typeof e.code === 'string' && /^(?=.*\d)[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
 /** True when the error means a database could not be reached or answered in time. */
 export function isDependencyUnavailable(error: unknown): boolean {
-  for (let e = error as ErrorLike | undefined, depth = 0; e && depth < 4; depth++) {
+  for (const e of causeChain(error)) {
     if (MONGO_UNAVAILABLE_NAMES.has(e.name ?? '')) return true;
     if (e.name === 'KnexTimeoutError' || e.name === 'ConnectionException') return true;
-    if (
-      typeof e.code === 'string' &&
-      (CONNECTION_ERROR_CODES.has(e.code) || e.code.startsWith('08'))
-    ) {
-      return true;
-    }
+    if (typeof e.code === 'string' && CONNECTION_ERROR_CODES.has(e.code)) return true;
     if (/Connection terminated|timeout exceeded when trying to connect/i.test(e.message ?? '')) {
       return true;
     }
-    e = e.cause as ErrorLike | undefined;
   }
   return false;
 }
@@ -69,7 +110,7 @@ export function toErrorResponse(exception: unknown): ErrorResponseDto {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const res = exception.getResponse();
-    if (typeof res === 'string') return body(status, res);
+    if (typeof res === 'string') return body(status, res, defaultCode(status, res));
     const r = res as Record<string, unknown>;
     const message = Array.isArray(r.message)
       ? r.message.join('; ')
@@ -79,7 +120,7 @@ export function toErrorResponse(exception: unknown): ErrorResponseDto {
     return body(
       status,
       message,
-      typeof r.code === 'string' ? r.code : undefined,
+      typeof r.code === 'string' ? r.code : defaultCode(status, message),
       r.details as ErrorResponseDto['details'],
     );
   }
@@ -96,12 +137,23 @@ export function toErrorResponse(exception: unknown): ErrorResponseDto {
   if (isDependencyUnavailable(exception)) {
     return body(503, 'A backing service is unavailable, retry later', 'DEPENDENCY_UNAVAILABLE');
   }
-  // Fastify's own errors (body too large, malformed JSON, unsupported media type) carry a 4xx.
+  const state = sqlState(exception);
+  if (state && REFUSED_INPUT.test(state)) {
+    return body(400, 'A value in the request cannot be stored', 'INVALID_INPUT');
+  }
+  if (state && CONCURRENCY_FAILURES.has(state)) {
+    return body(409, 'Another request changed the same data at the same time; retry', 'CONCURRENT_UPDATE');
+  }
   if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    const code = typeof e.code === 'string' ? e.code : undefined;
-    return body(e.statusCode, fastifyMessage(e.statusCode, e.message), code);
+    return body(e.statusCode, fastifyMessage(e.statusCode, e.message), defaultCode(e.statusCode));
   }
   return body(500, 'Internal server error', 'INTERNAL');
+}
+
+/** Nest's router answers an unknown route with "Cannot <METHOD> <path>". */
+function defaultCode(status: number, message = ''): string {
+  if (status === 404 && /^Cannot [A-Z]+ \//.test(message)) return 'ROUTE_NOT_FOUND';
+  return STATUS_CODE_NAMES[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
 }
 
 function fastifyMessage(status: number, message: string | undefined): string {
@@ -112,11 +164,15 @@ function fastifyMessage(status: number, message: string | undefined): string {
 function body(
   statusCode: number,
   message: string,
-  code?: string,
+  code: string,
   details?: ErrorResponseDto['details'],
 ): ErrorResponseDto {
-  const out: ErrorResponseDto = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
-  if (code) out.code = code;
+  const out: ErrorResponseDto = {
+    statusCode,
+    error: STATUS_CODES[statusCode] ?? 'Error',
+    message,
+    code,
+  };
   if (details) out.details = details;
   return out;
 }

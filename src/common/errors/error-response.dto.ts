@@ -23,11 +23,14 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'Validation failed' })
   message: string;
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     example: 'VALIDATION_FAILED',
-    description: 'Stable machine-readable code',
+    description:
+      'Stable machine-readable code, on every error: VALIDATION_FAILED, INVALID_JSON, ' +
+      'UNSUPPORTED_MEDIA_TYPE, ROUTE_NOT_FOUND, UNAUTHENTICATED, DEPENDENCY_UNAVAILABLE, ' +
+      'a business rule such as ENROLLMENT_REQUIRED, or the status name (NOT_FOUND, ...)',
   })
-  code?: string;
+  code: string;
 
   @ApiPropertyOptional({
     description:
