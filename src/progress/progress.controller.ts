@@ -30,7 +30,12 @@ export class ProgressController {
   @Post('progress')
   @Roles('student')
   @ApiCreatedResponse({ type: ProgressResponseDto, description: 'First completion of the item' })
-  @ApiOkResponse({ type: ProgressResponseDto, description: 'Already completed: the same row' })
+  @ApiOkResponse({
+    type: ProgressResponseDto,
+    description:
+      'Already completed: the same row. A quiz retake keeps the highest score; `score` is the ' +
+      'kept one',
+  })
   @ApiErrors(400, 401, 403, 404, 409, 413)
   async markCompleted(
     @CurrentUser() caller: AuthUser,

@@ -48,7 +48,9 @@ export class ProgressRepository {
   }
 
   /**
-   * Inserts the completion unless it exists; `created` is false for the existing row. A
+   * Inserts the completion unless it exists; `created` is false for the existing row. A retake
+   * with a higher score raises the stored one (the highest score is kept; a lower one or none
+   * changes nothing), in one conditional update, so concurrent retakes keep their maximum. A
    * concurrent DELETE can remove the existing row between the insert and the read: then the
    * insert simply runs again.
    */
@@ -69,6 +71,16 @@ export class ProgressRepository {
         [...key, score],
       );
       if (inserted.length) return { row: normalise(inserted[0]), created: true };
+      if (score !== null) {
+        const [raised] = await this.sql<ProgressRow>(
+          `update progress set score = ?
+           where user_id = ? and course_id = ? and item_type = ? and item_id = ?
+             and (score is null or score < ?)
+           returning ${ROW}`,
+          [score, ...key, score],
+        );
+        if (raised) return { row: normalise(raised), created: false };
+      }
       const [existing] = await this.sql<ProgressRow>(
         `select ${ROW} from progress
          where user_id = ? and course_id = ? and item_type = ? and item_id = ?`,

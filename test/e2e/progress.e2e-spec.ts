@@ -192,6 +192,31 @@ describe('ProgressController (e2e)', () => {
       expect(await progressRows(s.id, k.courseId)).toBe(1);
     });
 
+    it('keeps the highest score of quiz retakes and answers with the kept score', async () => {
+      const k = await course();
+      const s = await enrolledStudent(k.courseId);
+      const retake = (score?: number) =>
+        mark(s.headers, { course_id: k.courseId, item_type: 'quiz', item_id: k.quiz, score });
+      const first = await retake(60);
+      expect([first.statusCode, first.json().score]).toEqual([201, 60]);
+      const better = await retake(85.5);
+      expect([better.statusCode, better.json().score]).toEqual([200, 85.5]);
+      expect(better.json().id).toBe(first.json().id);
+      const worse = await retake(40);
+      expect([worse.statusCode, worse.json().score]).toEqual([200, 85.5]);
+      const unscored = await retake();
+      expect([unscored.statusCode, unscored.json().score]).toEqual([200, 85.5]);
+
+      const scores = [70, 99, 91, 88, 97, 99.5, 72, 90];
+      await Promise.all(scores.map((score) => retake(score)));
+      const [{ score }] = await sql<{ score: number }>(
+        'select score::float8 as score from progress where user_id = ? and item_id = ?',
+        [s.id, k.quiz],
+      );
+      expect(score).toBe(99.5);
+      expect(await progressRows(s.id, k.courseId)).toBe(1);
+    });
+
     it('refuses progress for a user who is not enrolled', async () => {
       const k = await course();
       const stranger = newUser('student');

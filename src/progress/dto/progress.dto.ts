@@ -25,7 +25,11 @@ export class ProgressItemDto {
 }
 
 export class MarkCompletedDto extends ProgressItemDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Quizzes only; up to 2 decimals' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 100,
+    description: 'Quizzes only; up to 2 decimals. Retakes keep the highest score',
+  })
   @IsOmittable()
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
   @Min(0)
