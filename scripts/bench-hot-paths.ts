@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     children.push(await serve('src/main.ts', { ...env, PORT: String(appPort) }, appPort));
     const app = `http://127.0.0.1:${appPort}`;
 
-    const token = (sub: number, role: string) => `Bearer ${sign({ sub, role }, secret)}`;
+    const token = (sub: number, role: string) => `Bearer ${sign({ sub, role }, secret, { expiresIn: '2h' })}`;
     const instructor = token(7, 'instructor');
     const student = token(42, 'student');
     const courseId = await seed(app, instructor, student, modules, lessons);

@@ -65,6 +65,16 @@ export class AppConfig {
   @MinLength(16, { message: 'must be at least 16 characters' })
   JWT_SECRET: string;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -109,7 +119,14 @@ export class ConfigError extends Error {}
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig()) as string[];
   // Keys without a default are not own properties of a fresh instance.
-  const withoutDefault = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'REDIS_URL'];
+  const withoutDefault = [
+    'DATABASE_URL',
+    'MONGODB_URI',
+    'JWT_SECRET',
+    'REDIS_URL',
+    'JWT_ISSUER',
+    'JWT_AUDIENCE',
+  ];
   const raw: Record<string, unknown> = {};
   for (const key of new Set([...known, ...withoutDefault])) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];

@@ -28,7 +28,7 @@ const jwt = new JwtService({ secret: TEST_JWT_SECRET });
 
 /** A bearer header for a user; `sub` may be sent as a string, as some issuers do. */
 export function bearer(id: number, role: Role, options: { subAsString?: boolean } = {}) {
-  const token = jwt.sign({ sub: options.subAsString ? String(id) : id, role });
+  const token = jwt.sign({ sub: options.subAsString ? String(id) : id, role }, { expiresIn: '1h' });
   return { authorization: `Bearer ${token}` };
 }
 
@@ -38,5 +38,6 @@ export function expiredBearer(id: number, role: Role) {
 }
 
 export function bearerSignedWith(secret: string, id: number, role: Role) {
-  return { authorization: `Bearer ${new JwtService({ secret }).sign({ sub: id, role })}` };
+  const token = new JwtService({ secret }).sign({ sub: id, role }, { expiresIn: '1h' });
+  return { authorization: `Bearer ${token}` };
 }

@@ -8,7 +8,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AuthUser, Role, ROLES } from './auth-user';
-import { IS_PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { AppConfig } from '../../config/app-config';
+import { IGNORES_TOKEN_KEY, IS_PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 
 interface RequestWithUser {
   headers: Record<string, string | string[] | undefined>;
@@ -26,10 +27,12 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IGNORES_TOKEN_KEY, targets)) return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets);
     const request = context.switchToHttp().getRequest<RequestWithUser>();
     const token = bearerToken(request.headers.authorization);
@@ -51,10 +54,17 @@ export class JwtAuthGuard implements CanActivate {
   private async verify(token: string): Promise<AuthUser> {
     let claims: Record<string, unknown>;
     try {
-      claims = await this.jwt.verifyAsync(token, { algorithms: ['HS256'] });
+      claims = await this.jwt.verifyAsync(token, {
+        algorithms: ['HS256'],
+        issuer: this.config.JWT_ISSUER,
+        audience: this.config.JWT_AUDIENCE,
+      });
     } catch (error) {
-      const expired = (error as Error).name === 'TokenExpiredError';
-      throw unauthorized(expired ? 'The token has expired' : 'The token is invalid');
+      throw unauthorized(rejectionMessage(error as Error));
+    }
+    // A token that never expires cannot be taken back once leaked.
+    if (typeof claims.exp !== 'number') {
+      throw unauthorized('The token has no "exp" claim; tokens must expire');
     }
     const id =
       typeof claims.sub === 'string' && /^\d+$/.test(claims.sub) ? Number(claims.sub) : claims.sub;
@@ -66,6 +76,14 @@ export class JwtAuthGuard implements CanActivate {
     }
     return { id, role: claims.role as Role };
   }
+}
+
+function rejectionMessage(error: Error): string {
+  if (error.name === 'TokenExpiredError') return 'The token has expired';
+  if (/issuer/.test(error.message))
+    return 'The token was issued by an issuer this service does not trust';
+  if (/audience/.test(error.message)) return 'The token is meant for another audience';
+  return 'The token is invalid';
 }
 
 function bearerToken(header: string | string[] | undefined): string | undefined {
