@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { RedisService } from '../cache/redis.service';
 
-/**
- * Redis only backs the cache, so it is reported but never makes the service unready:
- * with Redis down, reads are served from MongoDB.
- */
+/** Redis as it is: `down` when the cache cannot be used, whether unreachable or not configured. */
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
@@ -15,9 +12,7 @@ export class RedisHealthIndicator {
 
   async check(key: string) {
     const indicator = this.indicators.check(key);
-    if (!this.redis.client) return indicator.up({ cache: 'disabled', degraded: true });
-    return (await this.redis.ping())
-      ? indicator.up()
-      : indicator.up({ cache: 'unavailable', degraded: true });
+    if (!this.redis.client) return indicator.down({ cache: 'disabled' });
+    return (await this.redis.ping()) ? indicator.up() : indicator.down({ cache: 'unavailable' });
   }
 }

@@ -54,8 +54,72 @@ describe('JwtAuthGuard (e2e)', () => {
       { sub: 1.5, role: 'instructor' },
       { sub: 9, role: 'superuser' },
     ]) {
-      const res = await post({ authorization: `Bearer ${jwt.sign(claims)}` });
+      const res = await post({ authorization: `Bearer ${jwt.sign(claims, { expiresIn: '1h' })}` });
       expect(res.statusCode).toBe(401);
+    }
+  });
+
+  it('answers 401 for a token without "exp", which would be valid forever', async () => {
+    const jwt = new JwtService({ secret: process.env.JWT_SECRET });
+    const res = await post({ authorization: `Bearer ${jwt.sign({ sub: 5, role: 'instructor' })}` });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/exp/),
+    });
+  });
+
+  it('checks "iss" and "aud" when JWT_ISSUER and JWT_AUDIENCE are set', async () => {
+    const strict = await createTestApp({
+      JWT_ISSUER: 'https://auth.example',
+      JWT_AUDIENCE: 'courses',
+    });
+    try {
+      const jwt = new JwtService({ secret: process.env.JWT_SECRET });
+      const withClaims = (extra: object) => ({
+        authorization: `Bearer ${jwt.sign({ sub: 5, role: 'instructor', ...extra }, { expiresIn: '1h' })}`,
+      });
+      const create = (headers: Record<string, string>) =>
+        strict.app.inject({
+          method: 'POST',
+          url: '/api/v1/courses',
+          headers,
+          payload: { title: 'Issuer test' },
+        });
+      const good = { iss: 'https://auth.example', aud: 'courses' };
+      expect((await create(withClaims(good))).statusCode).toBe(201);
+      for (const bad of [
+        {},
+        { aud: 'courses' },
+        { ...good, iss: 'https://evil.example' },
+        { iss: 'https://auth.example' },
+        { ...good, aud: 'billing' },
+      ]) {
+        const res = await create(withClaims(bad));
+        expect({ bad, status: res.statusCode }).toEqual({ bad, status: 401 });
+        expect(res.json().code).toBe('UNAUTHENTICATED');
+      }
+      // Without the settings, neither claim is required.
+      expect((await post(withClaims({ iss: 'anyone' }))).statusCode).toBe(201);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('lets health probes ignore the Authorization header, however bad', async () => {
+    for (const authorization of [
+      'Token abc',
+      'Bearer not.a.jwt',
+      expiredBearer(5, 'admin').authorization,
+    ]) {
+      for (const url of ['/health/live', '/health/ready']) {
+        const res = await t.app.inject({ method: 'GET', url, headers: { authorization } });
+        expect({ url, authorization, status: res.statusCode }).toEqual({
+          url,
+          authorization,
+          status: 200,
+        });
+      }
     }
   });
 
