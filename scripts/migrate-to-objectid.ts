@@ -21,9 +21,11 @@ import {
 
 const USAGE = `usage: migrate:objectid [--dry-run] [--batch-size N] [--concurrency N] [--limit N]
                         [--cas strict|updated-at] [--report FILE] [--no-cache-invalidation]
-                        [--quiet] | --verify
+                        [--allow-invalid] [--quiet] | --verify [--allow-invalid]
   Converts every integer or missing content id in MongoDB's course_content to an ObjectId string
   (old integer kept as legacy_id), adds is_active and defaults, recomputes metadata, bumps version.
+  A created_at stored as text in ISO 8601 ("2024-01-05", "2024-01-05T10:00:00Z",
+  "2024-01-05 10:00:00"; no offset means UTC) becomes that date; a missing one the time in _id.
   Idempotent and resumable: run it again at any time.
   --dry-run         count what would change, write nothing (MongoDB and Redis untouched)
   --batch-size N    documents per ordered bulk write (default 200)
@@ -32,22 +34,30 @@ const USAGE = `usage: migrate:objectid [--dry-run] [--batch-size N] [--concurren
   --cas MODE        guard for documents without version: strict (default) pins updated_at and
                     the whole modules array; updated-at pins updated_at only (enough when the
                     legacy service is stopped, i.e. in a maintenance window; sends half the bytes)
-  --report FILE     JSON lines of garbage ids found (default reports/objectid-<time>.jsonl; kept
-                    only when there is something to report). Opened before anything is written:
-                    an unwritable path fails the run up front (exit 1, nothing changed)
+  --report FILE     JSON lines of garbage ids, created_at read from text and values left as
+                    found (default reports/objectid-<time>.jsonl; kept only when there is
+                    something to report). Opened before anything is written: an unwritable path
+                    fails the run up front (exit 1, nothing changed)
   --no-cache-invalidation
                     do not connect to Redis nor invalidate (e.g. Redis is down and will be
                     flushed); cached content trees of migrated courses then stay stale until
                     they expire (CONTENT_CACHE_TTL_SECONDS)
+  --allow-invalid   exit 0 although values are left as found: list entries that are not objects
+                    (invalid_item) and a created_at that is not a date nor ISO 8601 text
+                    (invalid_created_at). They stay as they are and are reported either way;
+                    without this flag the run (also a dry run) exits 3 while any is left
   --verify          change nothing; exit 3 if any id is not an ObjectId, an is_active or version
-                    is missing, an id repeats or a list entry is not an object (first 100 shown)
+                    is missing, an id repeats, a list entry is not an object or created_at is not
+                    a date (first 100 shown); with --allow-invalid a document whose only
+                    offenders are values left as found passes
   After each written batch the app's content cache entries of the changed courses are
   invalidated (generation bumped, entry deleted) when REDIS_URL is set; if Redis is set but
   unreachable the run fails before writing anything.
-  exit: 0 done, 1 error or some document failed (rerun), 2 usage, 3 --verify found offenders
+  exit: 0 done, 1 error or some document failed (rerun), 2 usage, 3 work remains: values left
+        as found (without --allow-invalid), or --verify found offenders
   env: MONGODB_URI (required), DB_TIMEOUT_MS, REDIS_URL, CACHE_KEY_PREFIX, REDIS_TIMEOUT_MS`;
 
-const EXIT_VERIFY_FAILED = 3;
+const EXIT_WORK_REMAINS = 3;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -63,6 +73,7 @@ async function main(): Promise<number> {
       report: { type: 'string' },
       cas: { type: 'string' },
       'no-cache-invalidation': { type: 'boolean' },
+      'allow-invalid': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -80,6 +91,7 @@ async function main(): Promise<number> {
   const config = loadScriptConfig(process.env, ['MONGODB_URI']);
   const dryRun = values['dry-run'] ?? false;
   const verify = values.verify ?? false;
+  const allowInvalid = values['allow-invalid'] ?? false;
   // Everything that can fail before the first write is checked before the first write: the
   // report file, Redis, MongoDB.
   const report: ReportWriter | undefined = verify
@@ -93,9 +105,10 @@ async function main(): Promise<number> {
     const client = await connectMongo(config.mongodbUri, config.timeoutMs);
     try {
       const collection = client.db().collection(CONTENT_COLLECTION);
-      if (verify) return await runVerify(collection);
+      if (verify) return await runVerify(collection, allowInvalid);
       return await runMigration(collection, report!, cache, {
         dryRun,
+        allowInvalid,
         batchSize,
         concurrency,
         limit,
@@ -144,7 +157,7 @@ async function cacheInvalidator(
   }
 }
 
-async function runVerify(collection: Collection): Promise<number> {
+async function runVerify(collection: Collection, allowInvalid: boolean): Promise<number> {
   const result = await verifyContent(collection);
   for (const o of result.offenders.slice(0, 100))
     console.log(
@@ -154,9 +167,11 @@ async function runVerify(collection: Collection): Promise<number> {
   if (result.offenders.length > 100) console.log(`... and ${result.offenders.length - 100} more`);
   console.log(
     `verify: ${result.documents} documents, ${result.badDocuments} with offenders ` +
-      `(${result.offenders.length} offenders listed)`,
+      `(${result.offenders.length} offenders listed)` +
+      (allowInvalid ? `, ${result.leftAsFoundOnly} with only values left as found (allowed)` : ''),
   );
-  return result.badDocuments > 0 ? EXIT_VERIFY_FAILED : 0;
+  const failing = result.badDocuments - (allowInvalid ? result.leftAsFoundOnly : 0);
+  return failing > 0 ? EXIT_WORK_REMAINS : 0;
 }
 
 async function runMigration(
@@ -165,6 +180,7 @@ async function runMigration(
   cache: ContentCacheInvalidator | undefined,
   options: {
     dryRun: boolean;
+    allowInvalid: boolean;
     batchSize: number;
     concurrency: number;
     limit: number | undefined;
@@ -211,13 +227,23 @@ async function runMigration(
         `skipped (already migrated) ${summary.skipped}, failed ${summary.failed}`,
       `  items converted ${summary.itemsConverted}, defaults added ${summary.defaultsAdded}, ` +
         `compare-and-set retries ${summary.retries}`,
-      `  garbage ids reported ${summary.issues}${report.lines ? ` -> ${reportPath}` : ''}`,
+      `  issues reported ${summary.issues} (left as found: ${summary.leftAsFound})` +
+        (report.lines ? ` -> ${reportPath}` : ''),
       `  elapsed ${seconds.toFixed(1)} s, ${(summary.scanned / Math.max(seconds, 0.001)).toFixed(0)} docs/s`,
     ].join('\n'),
   );
   for (const f of summary.failures.slice(0, 20))
     console.error(`failed course_id=${String(f.course_id)} _id=${String(f._id)}: ${f.error}`);
-  return summary.failed > 0 ? 1 : 0;
+  if (summary.failed > 0) return 1;
+  if (summary.leftAsFound > 0 && !options.allowInvalid) {
+    console.error(
+      `${summary.leftAsFound} value(s) left as found (list entries that are not objects, ` +
+        `created_at that is not a date), listed in ${reportPath}: repair them and rerun, or ` +
+        'pass --allow-invalid to accept them',
+    );
+    return EXIT_WORK_REMAINS;
+  }
+  return 0;
 }
 
 runCli('migrate:objectid', USAGE, main);

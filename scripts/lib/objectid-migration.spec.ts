@@ -7,7 +7,9 @@ import {
   isObjectIdString,
   migratedMetadata,
   migrateToObjectId,
+  parseLegacyDate,
   transformContentDocument,
+  verifyContent,
 } from './objectid-migration';
 
 const legacyDoc = () => ({
@@ -143,6 +145,60 @@ describe('transformContentDocument', () => {
     const { set } = transformContentDocument(doc);
     expect(set.created_at).toEqual(doc._id.getTimestamp());
   });
+
+  it('reads a created_at stored as text, and reports it', () => {
+    const doc = { ...legacyDoc(), created_at: '2024-01-05T10:00:00Z' };
+    const { set, issues } = transformContentDocument(doc);
+    expect(set.created_at).toEqual(new Date('2024-01-05T10:00:00Z'));
+    expect(issues).toContainEqual({
+      course_id: 7,
+      path: 'created_at',
+      kind: 'created_at_string',
+      value: '2024-01-05T10:00:00Z',
+      new_value: '2024-01-05T10:00:00.000Z',
+    });
+    const dateOnly = transformContentDocument({ ...legacyDoc(), created_at: '2024-01-05' });
+    expect(dateOnly.set.created_at).toEqual(new Date(Date.UTC(2024, 0, 5)));
+  });
+
+  it('keeps a created_at it cannot read, reports it, and does not rewrite the document for it', () => {
+    const doc = { ...legacyDoc(), created_at: 'last tuesday' };
+    const first = transformContentDocument(doc);
+    expect(first.set).not.toHaveProperty('created_at');
+    expect(first.issues).toContainEqual({
+      course_id: 7,
+      path: 'created_at',
+      kind: 'invalid_created_at',
+      value: 'last tuesday',
+    });
+    const migrated = { ...doc, ...first.set };
+    const again = transformContentDocument(migrated);
+    expect(again.changed).toBe(false);
+    expect(again.issues.map((i) => i.kind)).toEqual(['invalid_created_at']);
+    expect(migrated.created_at).toBe('last tuesday');
+  });
+});
+
+describe(parseLegacyDate.name, () => {
+  it.each([
+    ['2024-01-05', '2024-01-05T00:00:00.000Z'],
+    ['2024-01-05T10:00:00Z', '2024-01-05T10:00:00.000Z'],
+    ['2024-01-05T10:00:00.123456', '2024-01-05T10:00:00.123Z'],
+    ['2024-01-05 10:00:00', '2024-01-05T10:00:00.000Z'],
+    ['2024-01-05T10:00', '2024-01-05T10:00:00.000Z'],
+    ['2024-01-05T12:30:00+02:00', '2024-01-05T10:30:00.000Z'],
+    ['2024-01-05T05:00:00-0500', '2024-01-05T10:00:00.000Z'],
+    [' 2024-01-05t10:00:00z ', '2024-01-05T10:00:00.000Z'],
+  ])('reads %p as %p (no offset means UTC)', (text, iso) => {
+    expect(parseLegacyDate(text)?.toISOString()).toBe(iso);
+  });
+
+  it.each(['', 'last tuesday', '1', '05/01/2024', 'Jan 5 2024', '2024-02-30', '2024-01-05T25:00'])(
+    'does not guess at %p',
+    (text) => {
+      expect(parseLegacyDate(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('classifyId', () => {
@@ -214,6 +270,16 @@ describe('findOffenders', () => {
     const migrated = { ...legacyDoc(), ...transformContentDocument(legacyDoc()).set };
     expect(findOffenders(migrated)).toEqual([]);
   });
+
+  it('tells a created_at the migration will read from one it leaves as found', () => {
+    const reason = (created_at: unknown) =>
+      findOffenders({ ...legacyDoc(), version: 1, modules: [], created_at }).map((o) => o.reason);
+    expect(reason(new Date())).toEqual([]);
+    expect(reason('2024-01-05')).toEqual(['created_at_not_date']);
+    expect(reason(undefined)).toEqual(['created_at_not_date']);
+    expect(reason('someday')).toEqual(['invalid_created_at']);
+    expect(reason(1704448800000)).toEqual(['invalid_created_at']);
+  });
 });
 
 describe('casFilter', () => {
@@ -272,6 +338,22 @@ describe('migrateToObjectId', () => {
     ).rejects.toThrow('Redis down');
   });
 
+  it('counts what it leaves as found, in documents it rewrites and in those it skips', async () => {
+    const log: string[] = [];
+    const withNull = { ...legacyDoc(), course_id: 8, modules: [null, { module_id: 1 }] };
+    const migrated = {
+      ...legacyDoc(),
+      course_id: 9,
+      ...transformContentDocument({ ...legacyDoc(), modules: [3] }).set,
+    };
+    const summary = await migrateToObjectId({
+      collection: fakeCollection([withNull, migrated, { ...legacyDoc(), course_id: 10 }], log),
+      onIssue: (i) => log.push(`issue ${String(i.course_id)} ${i.kind}`),
+    });
+    expect(summary).toMatchObject({ changed: 2, skipped: 1, leftAsFound: 2, failed: 0 });
+    expect(log).toEqual(['issue 9 invalid_item', 'issue 8 invalid_item', 'bulkWrite 2']);
+  });
+
   it('calls no write hook on a dry run', async () => {
     const log: string[] = [];
     const summary = await migrateToObjectId({
@@ -283,5 +365,25 @@ describe('migrateToObjectId', () => {
     });
     expect(summary.changed).toBe(1);
     expect(log).toEqual(['issue invalid_string']);
+  });
+});
+
+describe(verifyContent.name, () => {
+  it('counts documents whose only offenders are values the migration leaves as found', async () => {
+    const migrated = (doc: Document) => ({ ...doc, ...transformContentDocument(doc).set });
+    const docs = [
+      migrated({ ...legacyDoc(), modules: [null] }),
+      migrated({ ...legacyDoc(), created_at: 'someday' }),
+      migrated(legacyDoc()),
+      legacyDoc(),
+    ];
+    const collection = {
+      find: () => ({ sort: () => docs }),
+    } as unknown as Collection;
+    expect(await verifyContent(collection)).toMatchObject({
+      documents: 4,
+      badDocuments: 3,
+      leftAsFoundOnly: 2,
+    });
   });
 });

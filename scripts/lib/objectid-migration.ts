@@ -4,7 +4,7 @@ import { computeMetadata } from '../../src/course-content/domain/content-tree';
 import { ContentMetadata, Module } from '../../src/course-content/domain/content.types';
 
 /*
- * `migrate:objectid` (DESIGN §6.3): every module/lesson/quiz/summary/resource id that is not a
+ * `migrate:objectid`: every module/lesson/quiz/summary/resource id that is not a
  * 24-hex ObjectId string becomes one, the old integer is kept as `legacy_id`, missing fields get
  * the defaults of content.types.ts, `metadata` is recomputed and `version` is bumped.
  *
@@ -21,8 +21,13 @@ import { ContentMetadata, Module } from '../../src/course-content/domain/content
  *   `duplicate_integer`; the backfill treats a legacy_id that occurs more than once per item type
  *   in a course as ambiguous and maps none of them.
  * - an ObjectId repeated inside a course     -> the first keeps it, later ones get new ObjectIds,
- *   `duplicate_object_id` (ids must be unique inside a course, DESIGN §4).
+ *   `duplicate_object_id` (ids must be unique inside a course).
  * - an item that is not an object (null, 3)  -> left as is, `invalid_item`; --verify flags it.
+ *
+ * `created_at` (the document's): a Date is kept; missing gets the `_id` timestamp; text that
+ * parseLegacyDate reads becomes that Date, `created_at_string`; anything else is left as is,
+ * `invalid_created_at`. `invalid_item` and `invalid_created_at` are the values left as found
+ * (LEFT_AS_FOUND): the CLI fails the run on them unless the operator accepts them.
  */
 
 export const LEVELS = ['lessons', 'quizzes', 'summaries'] as const;
@@ -48,14 +53,22 @@ export type IdIssueKind =
   | 'invalid_type'
   | 'duplicate_integer'
   | 'duplicate_object_id'
-  | 'invalid_item';
+  | 'invalid_item'
+  | 'created_at_string'
+  | 'invalid_created_at';
 
+/** Issue kinds (and --verify reasons) of values the migration cannot repair and leaves as is. */
+export const LEFT_AS_FOUND: ReadonlySet<string> = new Set(['invalid_item', 'invalid_created_at']);
+
+/** One line of the migration report. */
 export interface IdIssue {
   course_id: unknown;
   path: string;
   kind: IdIssueKind;
   value: unknown;
   new_id?: string;
+  /** `created_at_string`: the date read from `value`, as ISO 8601. */
+  new_value?: string;
 }
 
 export interface TransformOptions {
@@ -108,6 +121,38 @@ export function classifyId(value: unknown): IdDecision {
   return { keep: false, isNew: true, issue: 'invalid_type' };
 }
 
+// ISO 8601 / RFC 3339 date or date-time; a space may stand for `T`, as Python's str(datetime).
+const LEGACY_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * Reads a legacy `created_at` stored as text: an ISO 8601 date or date-time. Without an offset
+ * it is UTC, as the legacy service stored naive UTC times. Undefined for anything else, including
+ * impossible dates: other formats are ambiguous (05/01/2024), and a guess would be reported as a
+ * fact.
+ */
+export function parseLegacyDate(text: string): Date | undefined {
+  const m = LEGACY_DATE.exec(text.trim());
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => Number(v ?? 0));
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const zone = m[8] ?? 'Z';
+  const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  const offsetMinutes = offset
+    ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]))
+    : 0;
+  const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
+  const valid =
+    local.getUTCFullYear() === year &&
+    local.getUTCMonth() === month - 1 &&
+    local.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    Math.abs(offsetMinutes) < 24 * 60;
+  return valid ? new Date(local.getTime() - offsetMinutes * 60_000) : undefined;
+}
+
 /**
  * Metadata of a transformed tree, counted by the app's own rule (computeMetadata: active modules,
  * active lessons in them, hours to 2 decimals), so it is never stale after the migration.
@@ -136,7 +181,7 @@ export function migratedMetadata(modules: unknown[], tags: unknown): ContentMeta
   );
 }
 
-// Field defaults of content.types.ts; `is_published` defaults to true as in the spec's schema.
+// Field defaults of content.types.ts; `is_published` defaults to true as in the legacy schema.
 const DEFAULTS: Record<'modules' | Level | 'resources', (index: number) => Obj> = {
   modules: (i) => ({
     title: '',
@@ -263,41 +308,77 @@ export function transformContentDocument(
       (k) => oldMeta[k] === undefined,
     );
   const versionMissing = typeof doc.version !== 'number';
+  const createdAt = migratedCreatedAt(doc, now);
+  if (createdAt.issue) issues.push({ course_id: courseId, path: 'created_at', ...createdAt.issue });
   const changed =
     itemsConverted > 0 ||
     defaultsAdded > 0 ||
     modulesMissing ||
     metadataIncomplete ||
     versionMissing ||
-    !(doc.created_at instanceof Date);
+    createdAt.value !== undefined;
   const set: Document = {
     modules,
     metadata,
     version: (versionMissing ? 0 : (doc.version as number)) + 1,
     updated_at: now,
   };
-  if (!(doc.created_at instanceof Date)) {
-    // The legacy `_id` carries the insertion time: closer to the truth than "now".
-    set.created_at = isBsonObjectId(doc._id) ? doc._id.getTimestamp() : now;
-  }
+  if (createdAt.value) set.created_at = createdAt.value;
   return { changed, set, itemsConverted, defaultsAdded, issues };
+}
+
+/** The `created_at` to write (none: keep what is there) and what to report about it. */
+function migratedCreatedAt(
+  doc: Document,
+  now: Date,
+): { value?: Date; issue?: Pick<IdIssue, 'kind' | 'value' | 'new_value'> } {
+  const current: unknown = doc.created_at;
+  if (current instanceof Date) return {};
+  if (current === undefined || current === null) {
+    // The legacy `_id` carries the insertion time: closer to the truth than "now".
+    return { value: isBsonObjectId(doc._id) ? doc._id.getTimestamp() : now };
+  }
+  const parsed = typeof current === 'string' ? parseLegacyDate(current) : undefined;
+  if (!parsed) return { issue: { kind: 'invalid_created_at', value: current } };
+  return {
+    value: parsed,
+    issue: { kind: 'created_at_string', value: current, new_value: parsed.toISOString() },
+  };
 }
 
 export interface Offender {
   course_id: unknown;
   path: string;
   reason:
-    'id_not_object_id' | 'is_active_missing' | 'invalid_item' | 'duplicate_id' | 'version_missing';
+    | 'id_not_object_id'
+    | 'is_active_missing'
+    | 'invalid_item'
+    | 'duplicate_id'
+    | 'version_missing'
+    | 'created_at_not_date'
+    | 'invalid_created_at';
   value?: unknown;
 }
 
-/** What `--verify` flags in one document: anything the migration would still have to fix. */
+/**
+ * What `--verify` flags in one document: anything the migration would still have to fix, and
+ * the values it leaves as found (LEFT_AS_FOUND).
+ */
 export function findOffenders(doc: Document): Offender[] {
   const out: Offender[] = [];
   const courseId = doc.course_id;
   const seen = new Set<string>();
   if (typeof doc.version !== 'number')
     out.push({ course_id: courseId, path: 'version', reason: 'version_missing' });
+  if (!(doc.created_at instanceof Date)) {
+    const { issue } = migratedCreatedAt(doc, new Date());
+    out.push({
+      course_id: courseId,
+      path: 'created_at',
+      reason: issue?.kind === 'invalid_created_at' ? 'invalid_created_at' : 'created_at_not_date',
+      value: doc.created_at,
+    });
+  }
   const walk = (items: unknown, kind: 'modules' | Level | 'resources', base: string) => {
     if (!Array.isArray(items)) return;
     items.forEach((item, index) => {
@@ -346,7 +427,7 @@ export function casFilter(doc: Document, mode: CasMode = 'strict'): Document {
     version: { $exists: false },
     updated_at: doc.updated_at === undefined ? { $exists: false } : doc.updated_at,
   };
-  // The legacy repository sets updated_at on every write (spec §4.2), so `updated-at` is enough
+  // The legacy repository sets updated_at on every write, so `updated-at` is enough
   // unless two legacy writes land in one millisecond; `strict` closes that gap too, at the cost
   // of sending every tree twice.
   if (mode === 'strict')
@@ -402,6 +483,11 @@ export interface ObjectIdMigrationSummary extends MigrationProgress {
   itemsConverted: number;
   defaultsAdded: number;
   issues: number;
+  /**
+   * Values left as found (LEFT_AS_FOUND) in the documents scanned, also in those already
+   * migrated, which a rerun skips: they stay until someone repairs them.
+   */
+  leftAsFound: number;
   retries: number;
   dryRun: boolean;
   stoppedEarly: boolean;
@@ -431,6 +517,7 @@ export async function migrateToObjectId(
     itemsConverted: 0,
     defaultsAdded: 0,
     issues: 0,
+    leftAsFound: 0,
     retries: 0,
     dryRun: options.dryRun ?? false,
     stoppedEarly: false,
@@ -443,6 +530,7 @@ export async function migrateToObjectId(
     summary.itemsConverted += p.result.itemsConverted;
     summary.defaultsAdded += p.result.defaultsAdded;
     summary.issues += p.result.issues.length;
+    summary.leftAsFound += p.result.issues.filter((i) => LEFT_AS_FOUND.has(i.kind)).length;
   };
   const emitIssues = (p: Pending) => {
     for (const issue of p.result.issues) options.onIssue?.(issue);
@@ -561,6 +649,9 @@ export async function migrateToObjectId(
       }
       if (!result.changed) {
         summary.skipped++;
+        // Only values left as found can be reported on a migrated document.
+        account({ doc, result });
+        emitIssues({ doc, result });
         continue;
       }
       candidates++;
@@ -590,19 +681,29 @@ export async function migrateToObjectId(
   return summary;
 }
 
-/** `--verify`: every offender in the collection (capped), and how many documents have any. */
+/**
+ * `--verify`: every offender in the collection (capped), how many documents have any, and how
+ * many of those have nothing but values the migration leaves as found.
+ */
 export async function verifyContent(
   collection: Collection,
   maxOffenders = 1000,
-): Promise<{ documents: number; badDocuments: number; offenders: Offender[] }> {
+): Promise<{
+  documents: number;
+  badDocuments: number;
+  leftAsFoundOnly: number;
+  offenders: Offender[];
+}> {
   let documents = 0;
   let badDocuments = 0;
+  let leftAsFoundOnly = 0;
   const offenders: Offender[] = [];
   for await (const doc of collection.find({}).sort({ _id: 1 })) {
     documents++;
     const found = findOffenders(doc);
     if (found.length) badDocuments++;
+    if (found.length && found.every((o) => LEFT_AS_FOUND.has(o.reason))) leftAsFoundOnly++;
     for (const o of found) if (offenders.length < maxOffenders) offenders.push(o);
   }
-  return { documents, badDocuments, offenders };
+  return { documents, badDocuments, leftAsFoundOnly, offenders };
 }

@@ -98,7 +98,7 @@ describe('Legacy migration pipeline (e2e)', () => {
     mongo = await MongoClient.connect(process.env.MONGODB_URI as string, {
       serverSelectionTimeoutMS: 5000,
     });
-    dbs = ['main', 'copy', 'edit', 'cli', 'nocache'].map((s) => mongo.db(mongoName(s)));
+    dbs = ['main', 'copy', 'edit', 'cli', 'nocache', 'invalid'].map((s) => mongo.db(mongoName(s)));
     contents = dbs[0].collection('course_content');
     written = await writeLegacyFixtures({ params: PARAMS, databaseUrl, contents });
     pool = new Pool({ connectionString: databaseUrl, max: 2 });
@@ -545,6 +545,87 @@ describe('Legacy migration pipeline (e2e)', () => {
       },
       60_000,
     );
+
+    describe('with values the migration cannot repair', () => {
+      const invalid = () => dbs[5].collection('course_content');
+      const env = () => ({
+        MONGODB_URI: withDatabase(process.env.MONGODB_URI as string, mongoName('invalid')),
+        CACHE_KEY_PREFIX: cachePrefix,
+      });
+      const reportOf = (path: string): IdIssue[] =>
+        readFileSync(path, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as IdIssue);
+
+      beforeAll(async () => {
+        const [first, second] = buildLegacyDataset({
+          ...PARAMS,
+          courses: 2,
+          seed: 11,
+          specialCases: false,
+        }).courses.map((c) => c.content as Document);
+        await invalid().insertMany(
+          [
+            { ...first, course_id: 901, created_at: '2024-01-05T10:00:00Z' },
+            {
+              ...second,
+              course_id: 902,
+              created_at: 'sometime in 2019',
+              modules: [null, ...(second.modules as Document[])],
+            },
+          ],
+          { ordered: true },
+        );
+      });
+
+      it('exits 3, on every rerun, until the operator accepts what is left with --allow-invalid', async () => {
+        const path = join(reportDir, 'invalid.jsonl');
+        const first = await runCli('migrate-to-objectid.ts', ['--quiet', '--report', path], env());
+        expect(first.code).toBe(3);
+        expect(first.stdout).toMatch(/changed 2,/);
+        expect(first.stdout).toMatch(/left as found: 2\)/);
+        expect(first.stderr).toMatch(/2 value\(s\) left as found .*--allow-invalid/);
+        const kinds = reportOf(path).map((i) => [i.course_id, i.path, i.kind]);
+        expect(kinds).toEqual(
+          expect.arrayContaining([
+            [901, 'created_at', 'created_at_string'],
+            [902, 'created_at', 'invalid_created_at'],
+            [902, 'modules[0]', 'invalid_item'],
+          ]),
+        );
+
+        const [parsed, kept] = await invalid().find({}).sort({ course_id: 1 }).toArray();
+        expect(parsed.created_at).toEqual(new Date('2024-01-05T10:00:00Z'));
+        expect(kept.created_at).toBe('sometime in 2019');
+        expect(kept.modules[0]).toBeNull();
+
+        const again = await runCli(
+          'migrate-to-objectid.ts',
+          ['--quiet', '--report', join(reportDir, 'invalid-again.jsonl')],
+          env(),
+        );
+        expect(again.code).toBe(3);
+        expect(again.stdout).toMatch(/changed 0,/);
+        const [accepted, verify, verifyAccepted] = await Promise.all([
+          runCli(
+            'migrate-to-objectid.ts',
+            ['--quiet', '--allow-invalid', '--report', join(reportDir, 'invalid-ok.jsonl')],
+            env(),
+          ),
+          runCli('migrate-to-objectid.ts', ['--verify'], env()),
+          runCli('migrate-to-objectid.ts', ['--verify', '--allow-invalid'], env()),
+        ]);
+        expect(accepted.stderr).toBe('');
+        expect(accepted.code).toBe(0);
+        expect(verify.code).toBe(3);
+        expect(verify.stdout).toMatch(/created_at invalid_created_at value="sometime in 2019"/);
+        expect(verify.stdout).toMatch(/modules\[0\] invalid_item value=null/);
+        expect(verifyAccepted.code).toBe(0);
+        expect(verifyAccepted.stdout).toMatch(/1 with only values left as found \(allowed\)/);
+        expect(await invalid().find({}).sort({ course_id: 1 }).toArray()).toEqual([parsed, kept]);
+      }, 90_000);
+    });
 
     it('exits 0 from the backfill once everything is done', async () => {
       const before = await progressCount();
