@@ -81,7 +81,7 @@ export class CourseContentController {
   @ApiOkResponse({
     type: CourseContentResponseDto,
     description:
-      'What the caller may see (DESIGN §5). Headers: ETag "<version>", X-Cache HIT|MISS. ' +
+      'What the caller may see. Headers: ETag "<version>", X-Cache HIT|MISS. ' +
       'A course without content yet answers an empty tree at version 0.',
   })
   @ApiNotModifiedResponse({

@@ -42,6 +42,21 @@ describe(CourseContentReader.name, () => {
     expect(second.snapshot?.content.version).toBe(4);
   });
 
+  it('normalizes an entry an older release cached in the old shape', async () => {
+    const raw = {
+      course_id: 1,
+      created_at: '2026-02-12T09:54:26.390Z',
+      modules: [{ module_id: 1, title: 'M', lessons: [null, { lesson_id: 2, title: 'L' }] }],
+    };
+    const { reader } = readerWith({ json: JSON.stringify(raw) });
+    const { snapshot } = await reader.read(1);
+    expect(snapshot?.content.version).toBe(0);
+    expect(snapshot?.content.modules[0]).toMatchObject({ is_active: true, quizzes: [] });
+    expect(snapshot?.content.modules[0].lessons).toEqual([
+      expect.objectContaining({ lesson_id: 2, is_active: true, resources: [] }),
+    ]);
+  });
+
   it('reads MongoDB on a miss and fills the cache with the generation it saw', async () => {
     const { reader, cache, repository } = readerWith({ json: null });
     const read = await reader.read(1);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { ContentCacheService } from '../cache/content-cache.service';
 import { CourseContentRepository } from './course-content.repository';
+import { normalizeContent } from './domain/content-normalize';
 import { CourseContent } from './domain/content.types';
 
 /**
@@ -21,7 +22,10 @@ export class ContentSnapshot {
 }
 
 export interface ContentRead {
-  /** The whole stored tree (all items, active or not); null if the course has no content yet. */
+  /**
+   * The whole stored tree (all items, active or not), normalized; null if the course has no
+   * content yet.
+   */
   snapshot: ContentSnapshot | null;
   cache: 'HIT' | 'MISS';
 }
@@ -60,7 +64,9 @@ export class CourseContentReader {
   private snapshotOf(courseId: number, json: string): ContentSnapshot {
     const known = this.memo.get(courseId);
     if (known && known.json === json) return known.snapshot;
-    const snapshot = new ContentSnapshot(JSON.parse(json) as CourseContent);
+    // Normalized again, as the entry may have been cached raw by an instance of an older release.
+    const parsed = JSON.parse(json) as Record<string, unknown>;
+    const snapshot = new ContentSnapshot(normalizeContent(parsed, new Date(0)).content);
     this.memo.set(courseId, { json, snapshot });
     return snapshot;
   }

@@ -72,7 +72,12 @@ const ModuleSchema = new Schema(
   options,
 );
 
-/** One document per course (DESIGN §3); `version` drives compare-and-set writes and the ETag. */
+/**
+ * One document per course; `version` drives compare-and-set writes and the ETag.
+ * This is the target shape and the index: reads are lean and writes go to the collection, so a
+ * document an older writer left in another shape is normalized (content-normalize.ts), never
+ * cast or rejected here.
+ */
 export const CourseContentSchema = new Schema(
   {
     course_id: { type: Number, required: true },
@@ -81,6 +86,8 @@ export const CourseContentSchema = new Schema(
     metadata: {
       total_modules: { type: Number, default: 0 },
       total_lessons: { type: Number, default: 0 },
+      total_quizzes: { type: Number, default: 0 },
+      total_summaries: { type: Number, default: 0 },
       total_duration_hours: { type: Number, default: 0 },
       tags: { type: [String], default: [] },
     },

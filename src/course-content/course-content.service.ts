@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { calculateObjectSize } from 'bson';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 import { ContentCacheService } from '../cache/content-cache.service';
 import { AuthUser } from '../common/auth/auth-user';
 import { DomainError } from '../common/errors/domain-error';
@@ -9,6 +10,7 @@ import { canManageCourse } from '../courses/domain/course-status';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { CourseContentReader } from './course-content.reader';
 import { CourseContentRepository } from './course-content.repository';
+import { DroppedValue } from './domain/content-normalize';
 import { CONTENT_LIMITS, emptyContent, finalizeContent } from './domain/content-tree';
 import { CourseContent } from './domain/content.types';
 import { ContentAudience, ContentView, viewContent } from './domain/content-view';
@@ -42,6 +44,8 @@ export type ContentEdit = (
 
 @Injectable()
 export class CourseContentService {
+  private readonly logger = new Logger(CourseContentService.name);
+
   constructor(
     private readonly courses: CoursesService,
     private readonly enrollments: EnrollmentsService,
@@ -50,7 +54,7 @@ export class CourseContentService {
     private readonly cache: ContentCacheService,
   ) {}
 
-  /** The part of the content the caller may see (DESIGN §5), served through the cache. */
+  /** The part of the content the caller may see, served through the cache. */
   async read(
     caller: AuthUser | undefined,
     courseId: number,
@@ -80,7 +84,7 @@ export class CourseContentService {
   }
 
   /**
-   * Applies an edit as one compare-and-set on `version` (DESIGN §4): read, edit with the pure
+   * Applies an edit as one compare-and-set on `version`: read, edit with the pure
    * tree functions, write only if nobody wrote in between, otherwise start over. With `ifMatch`
    * a caller pins the version its edit was based on, and a newer document is a 412.
    */
@@ -92,8 +96,8 @@ export class CourseContentService {
   ): Promise<ContentWrite> {
     await this.courses.findManageable(caller, courseId);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const stored = await this.repository.findByCourseId(courseId);
-      const current = stored ?? emptyContent(courseId, new Date());
+      const stored = await this.repository.findNormalized(courseId);
+      const current = stored?.content ?? emptyContent(courseId, new Date());
       if (ifMatch !== undefined && current.version !== ifMatch) {
         throw new DomainError(
           'precondition_failed',
@@ -110,6 +114,7 @@ export class CourseContentService {
         ? await this.repository.replaceIfVersion(next, current.version)
         : await this.repository.insert(next);
       if (written) {
+        if (stored?.dropped.length) this.logDropped(courseId, stored.dropped);
         await this.cache.invalidate(courseId);
         return { view: viewContent(next, 'manager', true), createdId: id };
       }
@@ -120,6 +125,14 @@ export class CourseContentService {
       'conflict',
       'CONCURRENT_MODIFICATION',
       'The content is being changed by many writers at once; retry',
+    );
+  }
+
+  /** The document held values that are not items; the write just stored the tree without them. */
+  private logDropped(courseId: number, dropped: DroppedValue[]): void {
+    const values = dropped.map((d) => `${d.path}=${inspect(d.value, { depth: 2 }).slice(0, 200)}`);
+    this.logger.warn(
+      `Course ${courseId}: stored the content without values that are not items: ${values.join(', ')}`,
     );
   }
 

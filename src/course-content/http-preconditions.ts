@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 
-/** The strong ETag of a content version, as DESIGN §4 fixes it: `"<version>"`. */
+/** The strong ETag of a content version, as the API fixes it: `"<version>"`. */
 export function etagOf(version: number): string {
   return `"${version}"`;
 }

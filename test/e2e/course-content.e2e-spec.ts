@@ -161,7 +161,121 @@ describe('CourseContentController (e2e)', () => {
       ]);
       expect(b.is_active).toBe(false);
       expect(doc.modules).toHaveLength(3);
-      expect(doc.metadata).toMatchObject({ total_modules: 2, total_lessons: 2, tags: ['python'] });
+      // The response shows every item, so its totals do; a student's view counts active ones.
+      expect(doc.metadata).toMatchObject({ total_modules: 3, total_lessons: 3, tags: ['python'] });
+      expect((await c.get()).json().metadata).toMatchObject({
+        total_modules: 2,
+        total_lessons: 2,
+        tags: ['python'],
+      });
+    });
+  });
+
+  describe('limits count active items', () => {
+    const lessons = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ title: `L${i}`, type: 'text' }));
+    const expectLimit = (res: { statusCode: number; json(): { code: string } }) => {
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('CONTENT_LIMIT_REACHED');
+    };
+
+    it('takes a lesson into a full module after one was deleted, and a PUT of the whole tree back', async () => {
+      const c = await newCourse();
+      const put = await c.put(owner.headers, {
+        modules: [{ title: 'Full', lessons: lessons(300) }],
+      });
+      expect(put.statusCode).toBe(200);
+      const moduleId = put.json().modules[0].module_id;
+      const deleted = put.json().modules[0].lessons[0].lesson_id;
+      const path = `/modules/${moduleId}/lessons`;
+
+      expect((await c.delete(`${path}/${deleted}`, owner.headers)).statusCode).toBe(200);
+      expect((await c.post(path, owner.headers, { title: 'Fits', type: 'text' })).statusCode).toBe(
+        201,
+      );
+      expectLimit(await c.post(path, owner.headers, { title: 'One too many', type: 'text' }));
+      expectLimit(await c.patch(`${path}/${deleted}`, owner.headers, { is_active: true }));
+
+      // What the owner reads, 301 lessons with one deleted and the metadata, goes back as is.
+      const all = (await c.get(owner.headers, '?include_inactive=true')).json();
+      const back = await c.put(owner.headers, { modules: all.modules, metadata: all.metadata });
+      expect(back.statusCode).toBe(200);
+      expect(back.json().modules).toEqual(all.modules);
+      expect((await c.get()).json().metadata.total_lessons).toBe(300);
+    });
+
+    it('takes a module after one of 200 was deleted', async () => {
+      const c = await newCourse();
+      const modules = Array.from({ length: 200 }, (_, i) => ({ title: `M${i}` }));
+      const put = await c.put(owner.headers, { modules });
+      expect(put.statusCode).toBe(200);
+      expectLimit(await c.post('/modules', owner.headers, { title: 'One too many' }));
+      const deleted = put.json().modules[0].module_id;
+      expect((await c.delete(`/modules/${deleted}`, owner.headers)).statusCode).toBe(200);
+      expect((await c.post('/modules', owner.headers, { title: 'Fits' })).statusCode).toBe(201);
+      expectLimit(await c.patch(`/modules/${deleted}`, owner.headers, { is_active: true }));
+    });
+
+    it('takes a resource into a full lesson after one was deleted', async () => {
+      const c = await newCourse();
+      const resource = { name: 'R', url: 'https://example.com/r', type: 'link' };
+      const put = await c.put(owner.headers, {
+        modules: [
+          {
+            title: 'M',
+            lessons: [{ title: 'L', type: 'text', resources: Array(50).fill(resource) }],
+          },
+        ],
+      });
+      expect(put.statusCode).toBe(200);
+      const [module] = put.json().modules;
+      const path = `/modules/${module.module_id}/lessons/${module.lessons[0].lesson_id}/resources`;
+      expectLimit(await c.post(path, owner.headers, resource));
+      const deleted = module.lessons[0].resources[0].resource_id;
+      expect((await c.delete(`${path}/${deleted}`, owner.headers)).statusCode).toBe(200);
+      expect((await c.post(path, owner.headers, resource)).statusCode).toBe(201);
+      expectLimit(await c.patch(`${path}/${deleted}`, owner.headers, { is_active: true }));
+    });
+  });
+
+  describe('metadata counts what each view shows', () => {
+    it('gives every caller totals of the modules and items in their response', async () => {
+      const c = await newCourse();
+      await enrollDirectly(t, student.id, c.courseId);
+      const published = await c.module(owner.headers, { title: 'Published', order: 0 });
+      const hidden = await c.module(owner.headers, { title: 'Unpublished', is_published: false });
+      await c.item(owner.headers, published, 'lessons', { duration_minutes: 30 });
+      await c.item(owner.headers, published, 'lessons', { duration_minutes: 15, is_preview: true });
+      const gone = await c.item(owner.headers, published, 'lessons', { duration_minutes: 600 });
+      await c.delete(`/modules/${published}/lessons/${gone}`, owner.headers);
+      await c.item(owner.headers, published, 'quizzes');
+      await c.item(owner.headers, published, 'summaries');
+      const goneSummary = await c.item(owner.headers, published, 'summaries');
+      await c.item(owner.headers, hidden, 'lessons', { duration_minutes: 45 });
+      await c.item(owner.headers, hidden, 'quizzes');
+      const write = await c.delete(`/modules/${published}/summaries/${goneSummary}`, owner.headers);
+
+      const shown = {
+        total_modules: 1,
+        total_lessons: 2,
+        total_quizzes: 1,
+        total_summaries: 1,
+        total_duration_hours: 0.75,
+        tags: [],
+      };
+      for (const headers of [{}, outsider.headers, student.headers, owner.headers]) {
+        expect((await c.get(headers)).json().metadata).toEqual(shown);
+      }
+      const everything = (await c.get(owner.headers, '?include_inactive=true')).json();
+      expect(everything.metadata).toEqual({
+        total_modules: 2,
+        total_lessons: 4,
+        total_quizzes: 2,
+        total_summaries: 2,
+        total_duration_hours: 11.5,
+        tags: [],
+      });
+      expect(write.json()).toEqual(everything);
     });
   });
 
@@ -574,8 +688,13 @@ describe('CourseContentController (e2e)', () => {
         400,
       ],
       [
-        'too many modules',
+        'too many active modules',
         () => ['PUT', '', { modules: Array.from({ length: 201 }, (_, i) => ({ title: `m${i}` })) }],
+        409,
+      ],
+      [
+        'metadata totals of the wrong type',
+        () => ['PUT', '', { modules: [], metadata: { total_modules: 'three' } }],
         400,
       ],
       ['a module id that is not 24 hex', () => ['PATCH', '/modules/12', { title: 'x' }], 400],

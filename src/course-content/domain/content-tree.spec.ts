@@ -1,3 +1,4 @@
+import { Decimal128, ObjectId } from 'bson';
 import { DomainError } from '../../common/errors/domain-error';
 import {
   addItem,
@@ -7,12 +8,13 @@ import {
   computeMetadata,
   emptyContent,
   finalizeContent,
+  newObjectIdString,
   replaceContent,
   updateItem,
   updateModule,
   updateResource,
 } from './content-tree';
-import { CourseContent } from './content.types';
+import { CourseContent, Module } from './content.types';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -25,6 +27,39 @@ function domainError(fn: () => unknown): DomainError {
     throw error;
   }
   throw new Error('expected a DomainError');
+}
+
+function modules(count: number, inactive = 0): Module[] {
+  return Array.from({ length: count + inactive }, (_, i) => ({
+    module_id: newObjectIdString(),
+    title: `m${i}`,
+    description: null,
+    order: i,
+    is_published: true,
+    is_active: i < count,
+    lessons: [],
+    quizzes: [],
+    summaries: [],
+  }));
+}
+
+/** A module holding `count` active lessons and `inactive` soft-deleted ones. */
+function fullModule(count: number, inactive = 0) {
+  let content = addModule(emptyContent(1, NOW), { title: 'M' }).content;
+  const moduleId = content.modules[0].module_id;
+  content.modules[0].lessons = Array.from({ length: count + inactive }, (_, i) => ({
+    lesson_id: newObjectIdString(),
+    title: `l${i}`,
+    type: 'text' as const,
+    content: null,
+    duration_minutes: null,
+    order: i,
+    is_preview: false,
+    is_active: i < count,
+    resources: [],
+  }));
+  content = finalizeContent(content, NOW);
+  return { content, moduleId, deletedId: content.modules[0].lessons[count]?.lesson_id };
 }
 
 function courseWithLesson(): { content: CourseContent; moduleId: string; lessonId: string } {
@@ -98,20 +133,83 @@ describe('content-tree', () => {
 
     it('refuses a module past the limit', () => {
       const content = emptyContent(1, NOW);
-      content.modules = Array.from({ length: CONTENT_LIMITS.modules }, (_, i) => ({
-        module_id: i.toString(16).padStart(24, '0'),
-        title: 'm',
-        description: null,
-        order: i,
-        is_published: true,
-        is_active: true,
-        lessons: [],
-        quizzes: [],
-        summaries: [],
-      }));
+      content.modules = modules(CONTENT_LIMITS.modules);
       expect(domainError(() => addModule(content, { title: 'one more' })).code).toBe(
         'CONTENT_LIMIT_REACHED',
       );
+    });
+
+    it('counts only active modules against the limit, also when one is restored', () => {
+      const content = emptyContent(1, NOW);
+      content.modules = modules(CONTENT_LIMITS.modules - 1, 1);
+      const added = addModule(content, { title: 'fits' });
+      expect(added.content.modules).toHaveLength(CONTENT_LIMITS.modules + 1);
+      const last = CONTENT_LIMITS.modules - 1;
+      const deleted = content.modules[last].module_id;
+      expect(
+        domainError(() => updateModule(added.content, deleted, { is_active: true })).code,
+      ).toBe('CONTENT_LIMIT_REACHED');
+      expect(updateModule(content, deleted, { is_active: true }).modules[last].is_active).toBe(
+        true,
+      );
+    });
+
+    it('refuses a module whose own lessons are past the limit', () => {
+      const lessons = Array.from({ length: CONTENT_LIMITS.lessonsPerModule + 1 }, (_, i) => ({
+        title: `l${i}`,
+        type: 'text' as const,
+      }));
+      expect(domainError(() => addModule(emptyContent(1, NOW), { title: 'M', lessons })).code).toBe(
+        'CONTENT_LIMIT_REACHED',
+      );
+      lessons[0] = { ...lessons[0], is_active: false } as (typeof lessons)[number];
+      expect(addModule(emptyContent(1, NOW), { title: 'M', lessons }).content.modules).toHaveLength(
+        1,
+      );
+    });
+  });
+
+  describe('limits on items', () => {
+    it('lets a lesson in after one of a full module was soft-deleted', () => {
+      const { content, moduleId, deletedId } = fullModule(CONTENT_LIMITS.lessonsPerModule - 1, 1);
+      const added = addItem(content, moduleId, 'lesson', { title: 'fits', type: 'text' });
+      expect(
+        domainError(() => addItem(added.content, moduleId, 'lesson', { title: 'x', type: 'text' }))
+          .code,
+      ).toBe('CONTENT_LIMIT_REACHED');
+      expect(
+        domainError(() =>
+          updateItem(added.content, moduleId, 'lesson', deletedId as string, { is_active: true }),
+        ).code,
+      ).toBe('CONTENT_LIMIT_REACHED');
+      const inactive = addItem(added.content, moduleId, 'lesson', {
+        title: 'kept hidden',
+        type: 'text',
+        is_active: false,
+      });
+      expect(inactive.content.modules[0].lessons).toHaveLength(CONTENT_LIMITS.lessonsPerModule + 2);
+    });
+
+    it('counts only active resources of a lesson', () => {
+      const start = courseWithLesson();
+      const { moduleId, lessonId } = start;
+      let content = start.content;
+      const resource = { name: 'r', url: 'https://x.io', type: 'pdf' as const };
+      const ids: string[] = [];
+      for (let i = 0; i < CONTENT_LIMITS.resourcesPerLesson; i++) {
+        const added = addResource(content, moduleId, lessonId, resource);
+        content = added.content;
+        ids.push(added.id);
+      }
+      expect(domainError(() => addResource(content, moduleId, lessonId, resource)).code).toBe(
+        'CONTENT_LIMIT_REACHED',
+      );
+      content = updateResource(content, moduleId, lessonId, ids[0], { is_active: false });
+      content = addResource(content, moduleId, lessonId, resource).content;
+      expect(
+        domainError(() => updateResource(content, moduleId, lessonId, ids[0], { is_active: true }))
+          .code,
+      ).toBe('CONTENT_LIMIT_REACHED');
     });
   });
 
@@ -236,6 +334,51 @@ describe('content-tree', () => {
       ]);
     });
 
+    it('counts only the active items the input states against the limits', () => {
+      const lessons = (active: number, inactive: number) =>
+        Array.from({ length: active + inactive }, (_, i) => ({
+          title: `l${i}`,
+          type: 'text' as const,
+          is_active: i < active,
+        }));
+      const fits = replaceContent(emptyContent(1, NOW), {
+        modules: [{ title: 'M', lessons: lessons(CONTENT_LIMITS.lessonsPerModule, 5) }],
+      });
+      expect(fits.modules[0].lessons).toHaveLength(CONTENT_LIMITS.lessonsPerModule + 5);
+      expect(
+        domainError(() =>
+          replaceContent(emptyContent(1, NOW), {
+            modules: [{ title: 'M', lessons: lessons(CONTENT_LIMITS.lessonsPerModule + 1, 0) }],
+          }),
+        ).code,
+      ).toBe('CONTENT_LIMIT_REACHED');
+      const manyModules = Array.from({ length: CONTENT_LIMITS.modules + 3 }, (_, i) => ({
+        title: `m${i}`,
+        is_active: i < CONTENT_LIMITS.modules,
+      }));
+      expect(replaceContent(emptyContent(1, NOW), { modules: manyModules }).modules).toHaveLength(
+        CONTENT_LIMITS.modules + 3,
+      );
+    });
+
+    it('is not refused for old content over a limit that it omits', () => {
+      const { content } = fullModule(CONTENT_LIMITS.lessonsPerModule + 20);
+      const next = replaceContent(content, { modules: [{ title: 'New' }] });
+      expect(next.modules.map((m) => [m.title, m.is_active])).toEqual([
+        ['New', true],
+        ['M', false],
+      ]);
+    });
+
+    it('keeps items with ids the old service wrote, inactive, when the input omits them', () => {
+      const { content } = courseWithLesson();
+      (content.modules[0] as unknown as Record<string, unknown>).module_id = 1;
+      (content.modules[0].lessons[0] as unknown as Record<string, unknown>).lesson_id = 3;
+      const next = replaceContent(content, { modules: [{ title: 'New' }] });
+      expect(next.modules[1]).toMatchObject({ module_id: 1, is_active: false });
+      expect(next.modules[1].lessons[0]).toMatchObject({ lesson_id: 3, is_active: true });
+    });
+
     it('keeps the legacy_id of every item the input keeps', () => {
       const { content, moduleId, lessonId } = courseWithLesson();
       content.modules[0].legacy_id = 1;
@@ -306,9 +449,53 @@ describe('content-tree', () => {
       expect(done.metadata).toEqual({
         total_modules: 2,
         total_lessons: 2,
+        total_quizzes: 0,
+        total_summaries: 0,
         total_duration_hours: 1.25,
         tags: [],
       });
+    });
+
+    it('counts active quizzes and summaries of active modules', () => {
+      const { content, moduleId } = courseWithLesson();
+      let next = addItem(content, moduleId, 'quiz', { title: 'q' }).content;
+      next = addItem(next, moduleId, 'quiz', { title: 'gone', is_active: false }).content;
+      next = addItem(next, moduleId, 'summary', { title: 's' }).content;
+      const hidden = addModule(next, {
+        title: 'hidden',
+        is_active: false,
+        quizzes: [{ title: 'h' }],
+      });
+      expect(finalizeContent(hidden.content, NOW).metadata).toMatchObject({
+        total_modules: 1,
+        total_quizzes: 1,
+        total_summaries: 1,
+      });
+    });
+
+    it('gives an id to an item stored without one and keeps ids the old service wrote', () => {
+      const { content } = courseWithLesson();
+      const legacy = content.modules[0] as unknown as Record<string, unknown>;
+      legacy.module_id = 7;
+      delete (content.modules[0].lessons[0] as unknown as Partial<Record<string, unknown>>)
+        .lesson_id;
+      const done = finalizeContent(content, NOW);
+      expect(done.modules[0].module_id).toBe(7);
+      expect(done.modules[0].lessons[0].lesson_id).toMatch(OBJECT_ID);
+    });
+
+    it('keeps fields it does not know, and BSON values in them, through an edit', () => {
+      const { content, moduleId } = courseWithLesson();
+      const fileId = new ObjectId();
+      Object.assign(content.modules[0].lessons[0], {
+        file_id: fileId,
+        price: new Decimal128('1.5'),
+      });
+      const edited = updateModule(content, moduleId, { title: 'renamed' });
+      const lesson = edited.modules[0].lessons[0] as unknown as Record<string, unknown>;
+      expect(lesson.file_id).toBeInstanceOf(ObjectId);
+      expect((lesson.file_id as ObjectId).equals(fileId)).toBe(true);
+      expect(lesson.price).toBeInstanceOf(Decimal128);
     });
   });
 

@@ -13,7 +13,10 @@ import {
   Summary,
 } from './content.types';
 
-/** Bounds that keep one course document far below MongoDB's 16 MB and cheap to cache. */
+/**
+ * Bounds on active items, so soft-deleting frees room. What is stored, deleted items included, is
+ * bounded by `documentBytes`, which keeps one course document far below MongoDB's 16 MB.
+ */
 export const CONTENT_LIMITS = {
   modules: 200,
   lessonsPerModule: 300,
@@ -108,7 +111,7 @@ export function emptyContent(courseId: number, now: Date): CourseContent {
     course_id: courseId,
     version: 0,
     modules: [],
-    metadata: { total_modules: 0, total_lessons: 0, total_duration_hours: 0, tags: [] },
+    metadata: storedMetadata([], []),
     created_at: now,
     updated_at: now,
   };
@@ -261,16 +264,61 @@ function limitReached(what: string, limit: number): DomainError {
   return new DomainError(
     'conflict',
     'CONTENT_LIMIT_REACHED',
-    `At most ${limit} ${what} are allowed`,
+    `At most ${limit} active ${what} are allowed`,
     {
       limit,
     },
   );
 }
 
+const activeCount = (items: { is_active: boolean }[]) =>
+  items.reduce((n, i) => (i.is_active ? n + 1 : n), 0);
+
+/** Before one more active item joins `items`. */
+function assertRoom(items: { is_active: boolean }[], limit: number, what: string): void {
+  if (activeCount(items) >= limit) throw limitReached(what, limit);
+}
+
+function assertWithin(items: { is_active: boolean }[], limit: number, what: string): void {
+  if (activeCount(items) > limit) throw limitReached(what, limit);
+}
+
+function assertLessonLimits(lesson: Lesson): void {
+  assertWithin(lesson.resources, CONTENT_LIMITS.resourcesPerLesson, 'resources per lesson');
+}
+
+function assertModuleLimits(module: Module): void {
+  for (const kind of ['lesson', 'quiz', 'summary'] as const) {
+    assertWithin(itemsOf(module, kind), LIMIT[kind], COLLECTION[kind]);
+  }
+  module.lessons.forEach(assertLessonLimits);
+}
+
+/** A PATCH that sets `is_active: true` on an inactive item brings it back into the count. */
+function restores(item: { is_active: boolean }, patch: { is_active?: boolean }): boolean {
+  return patch.is_active === true && !item.is_active;
+}
+
 /** Copies the tree so edits never mutate the caller's (possibly cached) document. */
 export function cloneContent(content: CourseContent): CourseContent {
-  return structuredClone(content);
+  return cloneTree(content);
+}
+
+/**
+ * Copies arrays and plain objects; any other value is shared, as edits replace values but never
+ * change them in place. Unlike structuredClone this keeps BSON values an older writer stored (an
+ * ObjectId, a Decimal128) as they are, instead of writing them back as plain objects.
+ */
+function cloneTree<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneTree) as T;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneTree(v)])) as T;
+  }
+  return value;
 }
 
 export function addModule(
@@ -278,9 +326,9 @@ export function addModule(
   input: ModuleInput,
 ): { content: CourseContent; id: string } {
   const next = cloneContent(content);
-  if (next.modules.length >= CONTENT_LIMITS.modules)
-    throw limitReached('modules', CONTENT_LIMITS.modules);
   const module = buildModule(input, new IdAllocator(idIndex(next)), nextOrder(next.modules));
+  if (module.is_active) assertRoom(next.modules, CONTENT_LIMITS.modules, 'modules');
+  assertModuleLimits(module);
   next.modules.push(module);
   return { content: next, id: module.module_id };
 }
@@ -291,7 +339,9 @@ export function updateModule(
   patch: ModulePatch,
 ): CourseContent {
   const next = cloneContent(content);
-  Object.assign(findModule(next, moduleId), definedOnly(patch));
+  const module = findModule(next, moduleId);
+  if (restores(module, patch)) assertRoom(next.modules, CONTENT_LIMITS.modules, 'modules');
+  Object.assign(module, definedOnly(patch));
   return next;
 }
 
@@ -304,13 +354,14 @@ export function addItem<K extends ItemType>(
   const next = cloneContent(content);
   const module = findModule(next, moduleId);
   const items = itemsOf(module, kind);
-  if (items.length >= LIMIT[kind]) throw limitReached(COLLECTION[kind], LIMIT[kind]);
   const build = BUILDERS[kind] as (
     i: ItemShapes[K]['input'],
     ids: IdAllocator,
     o: number,
   ) => ItemShapes[K]['item'];
   const item = build(input, new IdAllocator(idIndex(next)), nextOrder(items));
+  if (item.is_active) assertRoom(items, LIMIT[kind], COLLECTION[kind]);
+  if (kind === 'lesson') assertLessonLimits(item as Lesson);
   items.push(item);
   return { content: next, id: (item as unknown as Record<string, string>)[ID_FIELD[kind]] };
 }
@@ -323,7 +374,10 @@ export function updateItem<K extends ItemType>(
   patch: ItemShapes[K]['patch'],
 ): CourseContent {
   const next = cloneContent(content);
-  Object.assign(findItem(findModule(next, moduleId), kind, itemId), definedOnly(patch));
+  const module = findModule(next, moduleId);
+  const item = findItem(module, kind, itemId);
+  if (restores(item, patch)) assertRoom(itemsOf(module, kind), LIMIT[kind], COLLECTION[kind]);
+  Object.assign(item, definedOnly(patch));
   return next;
 }
 
@@ -335,10 +389,10 @@ export function addResource(
 ): { content: CourseContent; id: string } {
   const next = cloneContent(content);
   const lesson = findItem(findModule(next, moduleId), 'lesson', lessonId);
-  if (lesson.resources.length >= CONTENT_LIMITS.resourcesPerLesson) {
-    throw limitReached('resources per lesson', CONTENT_LIMITS.resourcesPerLesson);
-  }
   const resource = buildResource(input, new IdAllocator(idIndex(next)));
+  if (resource.is_active) {
+    assertRoom(lesson.resources, CONTENT_LIMITS.resourcesPerLesson, 'resources per lesson');
+  }
   lesson.resources.push(resource);
   return { content: next, id: resource.resource_id };
 }
@@ -354,6 +408,9 @@ export function updateResource(
   const lesson = findItem(findModule(next, moduleId), 'lesson', lessonId);
   const resource = lesson.resources.find((r) => r.resource_id === resourceId);
   if (!resource) throw notFound('resource', resourceId);
+  if (restores(resource, patch)) {
+    assertRoom(lesson.resources, CONTENT_LIMITS.resourcesPerLesson, 'resources per lesson');
+  }
   Object.assign(resource, definedOnly(patch));
   return next;
 }
@@ -361,7 +418,8 @@ export function updateResource(
 /**
  * PUT of the whole tree. Items are matched by id; an existing item the input does not mention
  * anywhere is kept, marked inactive, where it was — nothing is ever removed, and an item moved
- * to another module is moved, not copied.
+ * to another module is moved, not copied. Limits apply to what the input states: what it omits
+ * is inactive, or inside a module it made inactive, and is only bounded by the document size.
  */
 export function replaceContent(content: CourseContent, input: ContentInput): CourseContent {
   const existing = idIndex(content);
@@ -380,6 +438,8 @@ export function replaceContent(content: CourseContent, input: ContentInput): Cou
   } as IdAllocator;
 
   const modules = input.modules.map((m, i) => buildModule(m, ids, i));
+  assertWithin(modules, CONTENT_LIMITS.modules, 'modules');
+  modules.forEach(assertModuleLimits);
   keepLegacyIds(content, modules);
   const byId = new Map(modules.map((m) => [m.module_id, m]));
   const omitted = <T>(items: T[], idOf: (i: T) => string): T[] =>
@@ -414,7 +474,6 @@ export function replaceContent(content: CourseContent, input: ContentInput): Cou
   }
   const next: CourseContent = { ...cloneContent(content), modules };
   if (input.metadata?.tags) next.metadata = { ...next.metadata, tags: [...input.metadata.tags] };
-  assertCounts(next);
   return next;
 }
 
@@ -446,22 +505,6 @@ function keepLegacyIds(content: CourseContent, modules: Module[]): void {
   walk(modules, restore);
 }
 
-function assertCounts(content: CourseContent): void {
-  if (content.modules.length > CONTENT_LIMITS.modules) {
-    throw limitReached('modules', CONTENT_LIMITS.modules);
-  }
-  for (const m of content.modules) {
-    for (const kind of ['lesson', 'quiz', 'summary'] as const) {
-      if (itemsOf(m, kind).length > LIMIT[kind]) throw limitReached(COLLECTION[kind], LIMIT[kind]);
-    }
-    for (const l of m.lessons) {
-      if (l.resources.length > CONTENT_LIMITS.resourcesPerLesson) {
-        throw limitReached('resources per lesson', CONTENT_LIMITS.resourcesPerLesson);
-      }
-    }
-  }
-}
-
 function inactive<T extends { is_active: boolean }>(items: T[]): T[] {
   return items.map((i) => ({ ...i, is_active: false }));
 }
@@ -470,24 +513,49 @@ const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.orde
 
 /**
  * Brings an edited tree into its stored form: every list sorted by `order` (stable, so equal
- * orders keep insertion order), metadata recounted from active items, timestamps set.
+ * orders keep insertion order), metadata recounted from active items, timestamps set. An item
+ * the old service stored without an id gets one now: there was nothing to keep, and from now on
+ * it can be addressed. Other ids stay as stored (see content.types.ts).
  */
 export function finalizeContent(content: CourseContent, now: Date): CourseContent {
   const modules = [...content.modules].sort(byOrder).map((m) => ({
-    ...m,
-    lessons: [...m.lessons].sort(byOrder),
-    quizzes: [...m.quizzes].sort(byOrder),
-    summaries: [...m.summaries].sort(byOrder),
+    ...withId(m, 'module_id'),
+    lessons: [...m.lessons].sort(byOrder).map((l) => ({
+      ...withId(l, 'lesson_id'),
+      resources: l.resources.map((r) => withId(r, 'resource_id')),
+    })),
+    quizzes: [...m.quizzes].sort(byOrder).map((q) => withId(q, 'quiz_id')),
+    summaries: [...m.summaries].sort(byOrder).map((s) => withId(s, 'summary_id')),
   }));
   return {
     ...content,
     modules,
-    metadata: computeMetadata(modules, content.metadata?.tags ?? []),
+    metadata: { ...content.metadata, ...storedMetadata(modules, content.metadata?.tags ?? []) },
     updated_at: now,
   };
 }
 
-/** Totals over active items only, so they never count what students cannot see. */
+function withId<T extends object>(item: T, field: keyof T): T {
+  const id: unknown = item[field];
+  return id === undefined || id === null ? { ...item, [field]: newObjectIdString() } : item;
+}
+
+/** What a document stores: `computeMetadata` plus active quizzes and summaries of active modules. */
+export function storedMetadata(modules: Module[], tags: string[]): Required<ContentMetadata> {
+  const active = modules.filter((m) => m.is_active);
+  const count = (kind: 'quizzes' | 'summaries') =>
+    active.reduce((n, m) => n + activeCount(m[kind]), 0);
+  return {
+    ...computeMetadata(modules, tags),
+    total_quizzes: count('quizzes'),
+    total_summaries: count('summaries'),
+  };
+}
+
+/**
+ * Totals over active items only, so they never count what students cannot see. Kept to what
+ * `migrate:objectid` also stores (it counts trees that may lack quizzes and summaries).
+ */
 export function computeMetadata(modules: Module[], tags: string[]): ContentMetadata {
   const active = modules.filter((m) => m.is_active);
   const lessons = active.flatMap((m) => m.lessons.filter((l) => l.is_active));

@@ -55,6 +55,43 @@ describe(viewContent.name, () => {
     expect(all.modules[0].quizzes[0]).toMatchObject({ title: 'Gone', is_active: false });
   });
 
+  it('counts in metadata what each view shows', () => {
+    const content = sample();
+    content.modules[0].lessons[0].duration_minutes = 30;
+    content.modules[1].lessons = [{ ...content.modules[0].lessons[0], lesson_id: 'x' }];
+    const totals = (audience: 'public' | 'enrolled' | 'manager', all = false) => {
+      const { tags, ...counts } = viewContent(content, audience, all).metadata;
+      expect(tags).toEqual([]);
+      return counts;
+    };
+    const published = {
+      total_modules: 1,
+      total_lessons: 2,
+      total_quizzes: 0,
+      total_summaries: 1,
+      total_duration_hours: 0.5,
+    };
+    expect(totals('public')).toEqual(published);
+    expect(totals('enrolled')).toEqual(published);
+    expect(totals('manager')).toEqual(published);
+    expect(totals('manager', true)).toEqual({
+      total_modules: 2,
+      total_lessons: 3,
+      total_quizzes: 1,
+      total_summaries: 1,
+      total_duration_hours: 1,
+    });
+  });
+
+  it('shows ids the old service wrote as strings, and a missing one as null', () => {
+    const content = sample();
+    (content.modules[0] as unknown as Record<string, unknown>).module_id = 1;
+    delete (content.modules[0].lessons[0] as unknown as Partial<Record<string, unknown>>).lesson_id;
+    const [module] = viewContent(content, 'public').modules;
+    expect(module.module_id).toBe('1');
+    expect(module.lessons[0].lesson_id).toBeNull();
+  });
+
   it('never leaks internal fields such as legacy_id', () => {
     const content = sample();
     (content.modules[0] as unknown as Record<string, unknown>).legacy_id = 4;

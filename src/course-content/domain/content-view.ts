@@ -1,4 +1,13 @@
-import { CourseContent, Lesson, Module, Quiz, Resource, Summary } from './content.types';
+import { shownId } from './content-normalize';
+import {
+  ContentMetadata,
+  CourseContent,
+  Lesson,
+  Module,
+  Quiz,
+  Resource,
+  Summary,
+} from './content.types';
 
 /**
  * Who is reading: `public` (anonymous or not enrolled) sees the published syllabus; `enrolled`
@@ -7,16 +16,34 @@ import { CourseContent, Lesson, Module, Quiz, Resource, Summary } from './conten
  */
 export type ContentAudience = 'public' | 'enrolled' | 'manager';
 
+/** An item as shown: without `legacy_id`, and with its id as `shownId` gives it. */
+type Shown<T, Id extends keyof T> = Omit<T, Id | 'legacy_id'> & Record<Id, string | null>;
+export type ResourceView = Shown<Resource, 'resource_id'>;
+export type LessonView = Omit<Shown<Lesson, 'lesson_id'>, 'resources'> & {
+  resources: ResourceView[];
+};
+export type QuizView = Shown<Quiz, 'quiz_id'>;
+export type SummaryView = Shown<Summary, 'summary_id'>;
+export type ModuleView = Omit<Shown<Module, 'module_id'>, 'lessons' | 'quizzes' | 'summaries'> & {
+  lessons: LessonView[];
+  quizzes: QuizView[];
+  summaries: SummaryView[];
+};
+
 export interface ContentView {
   course_id: number;
   version: number;
-  modules: Module[];
-  metadata: CourseContent['metadata'];
+  modules: ModuleView[];
+  /** Totals of what this view shows, so a client's counts match the lists it got. */
+  metadata: Required<ContentMetadata>;
   created_at: string;
   updated_at: string;
 }
 
-/** The part of the tree an audience may see, built field by field (no internal fields leak). */
+/**
+ * The part of the tree an audience may see, built field by field (no internal fields leak).
+ * Expects a normalized tree (`normalizeContent`, or one the content-tree functions built).
+ */
 export function viewContent(
   content: CourseContent,
   audience: ContentAudience,
@@ -29,8 +56,8 @@ export function viewContent(
 
   const modules = content.modules
     .filter((m) => everything || (m.is_active && m.is_published))
-    .map((m): Module => ({
-      module_id: m.module_id,
+    .map((m): ModuleView => ({
+      module_id: shownId(m.module_id),
       title: m.title,
       description: m.description ?? null,
       order: m.order,
@@ -44,14 +71,30 @@ export function viewContent(
     course_id: content.course_id,
     version: content.version,
     modules,
-    metadata: {
-      total_modules: content.metadata.total_modules,
-      total_lessons: content.metadata.total_lessons,
-      total_duration_hours: content.metadata.total_duration_hours,
-      tags: content.metadata.tags ?? [],
-    },
+    metadata: metadataOf(modules, content.metadata.tags ?? []),
     created_at: new Date(content.created_at).toISOString(),
     updated_at: new Date(content.updated_at).toISOString(),
+  };
+}
+
+function metadataOf(modules: ModuleView[], tags: string[]): Required<ContentMetadata> {
+  let lessons = 0;
+  let quizzes = 0;
+  let summaries = 0;
+  let minutes = 0;
+  for (const m of modules) {
+    lessons += m.lessons.length;
+    quizzes += m.quizzes.length;
+    summaries += m.summaries.length;
+    for (const l of m.lessons) minutes += l.duration_minutes ?? 0;
+  }
+  return {
+    total_modules: modules.length,
+    total_lessons: lessons,
+    total_quizzes: quizzes,
+    total_summaries: summaries,
+    total_duration_hours: Math.round((minutes / 60) * 100) / 100,
+    tags,
   };
 }
 
@@ -59,9 +102,9 @@ function lessonView(
   l: Lesson,
   withBody: boolean,
   visible: <T extends { is_active: boolean }>(items: T[]) => T[],
-): Lesson {
+): LessonView {
   return {
-    lesson_id: l.lesson_id,
+    lesson_id: shownId(l.lesson_id),
     title: l.title,
     type: l.type,
     content: withBody ? (l.content ?? null) : null,
@@ -73,9 +116,9 @@ function lessonView(
   };
 }
 
-function resourceView(r: Resource): Resource {
+function resourceView(r: Resource): ResourceView {
   return {
-    resource_id: r.resource_id,
+    resource_id: shownId(r.resource_id),
     name: r.name,
     url: r.url,
     type: r.type,
@@ -83,9 +126,9 @@ function resourceView(r: Resource): Resource {
   };
 }
 
-function quizView(q: Quiz): Quiz {
+function quizView(q: Quiz): QuizView {
   return {
-    quiz_id: q.quiz_id,
+    quiz_id: shownId(q.quiz_id),
     title: q.title,
     order: q.order,
     passing_score: q.passing_score ?? null,
@@ -93,9 +136,9 @@ function quizView(q: Quiz): Quiz {
   };
 }
 
-function summaryView(s: Summary, withBody: boolean): Summary {
+function summaryView(s: Summary, withBody: boolean): SummaryView {
   return {
-    summary_id: s.summary_id,
+    summary_id: shownId(s.summary_id),
     title: s.title,
     content: withBody ? (s.content ?? null) : null,
     order: s.order,

@@ -1,6 +1,9 @@
 /**
- * The `course_content` document (DESIGN §3), as plain data. Every item id is a 24-hex ObjectId
- * string; `legacy_id` keeps the integer id an item had before the ObjectId migration.
+ * The `course_content` document, as plain data. Every item id is a 24-hex ObjectId string;
+ * `legacy_id` keeps the integer id an item had before the ObjectId migration. A document that
+ * `migrate:objectid` has not converted yet may still hold the old service's ids (integers, or
+ * none): they are kept exactly as stored, since converting them is the migration's job (it
+ * records `legacy_id`, which the progress backfill needs), and shown as strings (`shownId`).
  */
 export const LESSON_TYPES = ['video', 'text', 'quiz', 'assignment'] as const;
 export type LessonType = (typeof LESSON_TYPES)[number];
@@ -68,6 +71,9 @@ export interface Module {
 export interface ContentMetadata {
   total_modules: number;
   total_lessons: number;
+  /** Absent from documents written before they were counted; every read recounts them. */
+  total_quizzes?: number;
+  total_summaries?: number;
   total_duration_hours: number;
   tags: string[];
 }

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -83,12 +84,18 @@ function Body(maxLength: number, description: string): PropertyDecorator {
   };
 }
 
-function Children(type: () => new () => object, max: number): PropertyDecorator {
+/**
+ * A list of child items. Its length is not capped here: the limit counts active items only, so
+ * a body may restate soft-deleted ones beyond it (the tree functions check the active count).
+ */
+function Children(type: () => new () => object, activeLimit: number): PropertyDecorator {
   return (target, key) => {
-    ApiPropertyOptional({ type: [type()], maxItems: max })(target, key);
+    ApiPropertyOptional({
+      type: [type()],
+      description: `At most ${activeLimit} of them active`,
+    })(target, key);
     IsOmittable()(target, key);
     IsArray()(target, key);
-    ArrayMaxSize(max)(target, key);
     ValidateNested({ each: true })(target, key);
     Type(type)(target, key);
   };
@@ -246,6 +253,21 @@ export class UpdateModuleDto extends PartialType(
   PATCH,
 ) {}
 
+function IgnoredTotal(description: string, nullable = false): PropertyDecorator {
+  return (target, key) => {
+    ApiPropertyOptional({
+      type: nullable ? Number : 'integer',
+      nullable,
+      minimum: 0,
+      description: `${description}; accepted and ignored (computed from the tree)`,
+    })(target, key);
+    (nullable ? NullableOptional() : IsOmittable())(target, key);
+    (nullable ? IsNumber() : IsInt())(target, key);
+    Min(0)(target, key);
+  };
+}
+
+/** The legacy API's metadata body; clients send back the totals they read, which are recomputed. */
 export class ContentMetadataInputDto {
   @ApiPropertyOptional({ type: [String], maxItems: 50 })
   @IsOmittable()
@@ -254,12 +276,29 @@ export class ContentMetadataInputDto {
   @IsString({ each: true })
   @Length(1, 50, { each: true })
   tags?: string[];
+
+  @IgnoredTotal('Modules')
+  total_modules?: number;
+
+  @IgnoredTotal('Lessons')
+  total_lessons?: number;
+
+  @IgnoredTotal('Quizzes')
+  total_quizzes?: number;
+
+  @IgnoredTotal('Summaries')
+  total_summaries?: number;
+
+  @IgnoredTotal('Hours', true)
+  total_duration_hours?: number | null;
 }
 
 export class ReplaceContentDto {
-  @ApiProperty({ type: [CreateModuleDto], maxItems: CONTENT_LIMITS.modules })
+  @ApiProperty({
+    type: [CreateModuleDto],
+    description: `At most ${CONTENT_LIMITS.modules} of them active`,
+  })
   @IsArray()
-  @ArrayMaxSize(CONTENT_LIMITS.modules)
   @ValidateNested({ each: true })
   @Type(() => CreateModuleDto)
   modules: CreateModuleDto[];

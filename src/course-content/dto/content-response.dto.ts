@@ -1,10 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { LESSON_TYPES, LessonType, RESOURCE_TYPES, ResourceType } from '../domain/content.types';
 
-const ID = { example: '65f1a2b3c4d5e6f7a8b9c0d1', pattern: '^[0-9a-f]{24}$' };
+const ID = {
+  type: String,
+  nullable: true,
+  example: '65f1a2b3c4d5e6f7a8b9c0d1',
+  description:
+    'ObjectId (24 hex). Content the old service wrote, until `migrate:objectid` converts it, ' +
+    'shows its old id as a string ("3"), or null where it stored none (it gets an ObjectId ' +
+    'on the next write); such items cannot be addressed in a path yet.',
+};
 
 export class ResourceResponseDto {
-  @ApiProperty(ID) resource_id: string;
+  @ApiProperty(ID) resource_id: string | null;
   @ApiProperty() name: string;
   @ApiProperty() url: string;
   @ApiProperty({ enum: RESOURCE_TYPES }) type: ResourceType;
@@ -12,7 +20,7 @@ export class ResourceResponseDto {
 }
 
 export class LessonResponseDto {
-  @ApiProperty(ID) lesson_id: string;
+  @ApiProperty(ID) lesson_id: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ enum: LESSON_TYPES }) type: LessonType;
   @ApiProperty({
@@ -31,7 +39,7 @@ export class LessonResponseDto {
 }
 
 export class QuizResponseDto {
-  @ApiProperty(ID) quiz_id: string;
+  @ApiProperty(ID) quiz_id: string | null;
   @ApiProperty() title: string;
   @ApiProperty() order: number;
   @ApiProperty({ type: Number, nullable: true }) passing_score: number | null;
@@ -39,7 +47,7 @@ export class QuizResponseDto {
 }
 
 export class SummaryResponseDto {
-  @ApiProperty(ID) summary_id: string;
+  @ApiProperty(ID) summary_id: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ type: String, nullable: true, description: 'null when the body is withheld' })
   content: string | null;
@@ -48,7 +56,7 @@ export class SummaryResponseDto {
 }
 
 export class ModuleResponseDto {
-  @ApiProperty(ID) module_id: string;
+  @ApiProperty(ID) module_id: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty() order: number;
@@ -59,10 +67,15 @@ export class ModuleResponseDto {
   @ApiProperty({ type: [SummaryResponseDto] }) summaries: SummaryResponseDto[];
 }
 
+const SHOWN = 'in this response: what the caller sees, inactive items only with include_inactive';
+
+/** Totals of the response they come with, never of items the caller cannot see. */
 export class ContentMetadataDto {
-  @ApiProperty({ description: 'Active modules' }) total_modules: number;
-  @ApiProperty({ description: 'Active lessons in active modules' }) total_lessons: number;
-  @ApiProperty({ description: 'Sum of active lesson durations, hours, 2 decimals' })
+  @ApiProperty({ type: 'integer', description: `Modules ${SHOWN}` }) total_modules: number;
+  @ApiProperty({ type: 'integer', description: `Lessons ${SHOWN}` }) total_lessons: number;
+  @ApiProperty({ type: 'integer', description: `Quizzes ${SHOWN}` }) total_quizzes: number;
+  @ApiProperty({ type: 'integer', description: `Summaries ${SHOWN}` }) total_summaries: number;
+  @ApiProperty({ description: `Sum of lesson durations ${SHOWN}, hours, 2 decimals` })
   total_duration_hours: number;
   @ApiProperty({ type: [String] }) tags: string[];
 }

@@ -49,6 +49,47 @@ describe(countedItems.name, () => {
   it('is empty without content', () => {
     expect(countedItems(null)).toEqual([]);
   });
+
+  it('reads a document as stored by the old service: flags default to true, non-objects skipped', () => {
+    const stored = {
+      course_id: 1,
+      modules: [
+        null,
+        {
+          module_id: 2,
+          title: 'Second',
+          order: 2,
+          lessons: [{ lesson_id: 5, title: 'L5', order: 1 }, 7],
+        },
+        {
+          module_id: 1,
+          title: 'First',
+          order: 1,
+          lessons: [null, { lesson_id: 3, title: 'L3', order: 2, is_active: false }],
+          quizzes: [{ quiz_id: 4, title: 'Q4', order: 1 }],
+        },
+        { module_id: 3, title: 'Draft', is_published: false, lessons: [{ lesson_id: 9 }] },
+      ],
+    } as unknown as CourseContent;
+    expect(countedItems(stored)).toEqual([
+      { item_type: 'quiz', item_id: '4', title: 'Q4', module_id: '1', module_title: 'First' },
+      { item_type: 'lesson', item_id: '5', title: 'L5', module_id: '2', module_title: 'Second' },
+    ]);
+  });
+
+  it('leaves out items and modules stored without an id, which no completion can name', () => {
+    const stored = {
+      modules: [
+        {
+          module_id: 'm1',
+          title: 'M',
+          lessons: [{ title: 'no id' }, { lesson_id: 'l1', title: 'L' }],
+        },
+        { title: 'no id', lessons: [{ lesson_id: 'l2', title: 'L2' }] },
+      ],
+    } as unknown as CourseContent;
+    expect(countedItems(stored).map((i) => i.item_id)).toEqual(['l1']);
+  });
 });
 
 describe(completionPercentage.name, () => {
