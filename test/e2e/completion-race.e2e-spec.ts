@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContentClient } from '../support/content-client';
 import { createTestApp, TestApp } from '../support/create-test-app';
-import { createCourse, newUser } from '../support/factories';
+import { createCourse, enrollStudent, newUser } from '../support/factories';
 
 const ROUNDS = 50;
 
@@ -23,17 +23,21 @@ describe('Completion racing a status change (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  async function enrolledStudent() {
-    const student = newUser('student');
-    const res = await t.app.inject({
+  const enrolledStudent = () => enrollStudent(t.app, courseId);
+  const markLesson = (app: TestApp, headers: Record<string, string>) =>
+    app.app.inject({
       method: 'POST',
-      url: '/api/v1/enrollments',
-      headers: student.headers,
+      url: '/api/v1/progress',
+      headers,
+      payload: { course_id: courseId, item_type: 'lesson', item_id: lessonId },
+    });
+  const requestCertificate = (app: TestApp, headers: Record<string, string>) =>
+    app.app.inject({
+      method: 'POST',
+      url: '/api/v1/certificates',
+      headers,
       payload: { course_id: courseId },
     });
-    expect(res.statusCode).toBe(201);
-    return { ...student, enrollmentId: res.json().id as number };
-  }
 
   const suspend = (enrollmentId: number) =>
     t.app.inject({
@@ -63,12 +67,7 @@ describe('Completion racing a status change (e2e)', () => {
     const outcomes = new Set<string>();
     for (let round = 0; round < ROUNDS; round++) {
       const student = await enrolledStudent();
-      const marking = t.app.inject({
-        method: 'POST',
-        url: '/api/v1/progress',
-        headers: student.headers,
-        payload: { course_id: courseId, item_type: 'lesson', item_id: lessonId },
-      });
+      const marking = markLesson(t, student.headers);
       await sleep(round % 4);
       const [marked, suspended] = await Promise.all([marking, suspend(student.enrollmentId)]);
       expect([200, 201, 403]).toContain(marked.statusCode);
@@ -88,12 +87,7 @@ describe('Completion racing a status change (e2e)', () => {
           `insert into progress (user_id, course_id, item_type, item_id) values (?, ?, 'lesson', ?)`,
           [student.id, courseId, lessonId],
         );
-        const requesting = manual.app.inject({
-          method: 'POST',
-          url: '/api/v1/certificates',
-          headers: student.headers,
-          payload: { course_id: courseId },
-        });
+        const requesting = requestCertificate(manual, student.headers);
         await sleep(round % 4);
         const [requested] = await Promise.all([requesting, suspend(student.enrollmentId)]);
         expect([201, 403]).toContain(requested.statusCode);
@@ -109,24 +103,14 @@ describe('Completion racing a status change (e2e)', () => {
     const manual = await createTestApp({ AUTO_ISSUE_CERTIFICATES: 'false' });
     try {
       const student = await enrolledStudent();
-      const marked = await manual.app.inject({
-        method: 'POST',
-        url: '/api/v1/progress',
-        headers: student.headers,
-        payload: { course_id: courseId, item_type: 'lesson', item_id: lessonId },
-      });
+      const marked = await markLesson(manual, student.headers);
       expect(marked.statusCode).toBe(201);
       const [{ status }] = await t.sql<{ status: string }>(
         'select status from enrollments where id = ?',
         [student.enrollmentId],
       );
       expect(status).toBe('completed');
-      const requested = await manual.app.inject({
-        method: 'POST',
-        url: '/api/v1/certificates',
-        headers: student.headers,
-        payload: { course_id: courseId },
-      });
+      const requested = await requestCertificate(manual, student.headers);
       expect(requested.statusCode).toBe(201);
       await expectInvariant(manual, student.enrollmentId);
     } finally {

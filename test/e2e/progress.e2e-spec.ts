@@ -1,6 +1,6 @@
 import { ContentClient } from '../support/content-client';
 import { createTestApp, TestApp } from '../support/create-test-app';
-import { createCourse, newUser } from '../support/factories';
+import { createCourse, enrollStudent, newUser } from '../support/factories';
 
 type Headers = Record<string, string>;
 
@@ -28,17 +28,7 @@ describe('ProgressController (e2e)', () => {
     return { c, courseId: created.id, moduleId, lesson1, lesson2, quiz, summary };
   }
 
-  async function enrolledStudent(courseId: number) {
-    const student = newUser('student');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/enrollments',
-      headers: student.headers,
-      payload: { course_id: courseId },
-    });
-    if (res.statusCode !== 201) throw new Error(`enroll: ${res.statusCode} ${res.body}`);
-    return { ...student, enrollmentId: res.json().id as number };
-  }
+  const enrolledStudent = (courseId: number) => enrollStudent(t.app, courseId);
 
   const mark = (headers: Headers, payload: Record<string, unknown>) =>
     t.app.inject({ method: 'POST', url: '/api/v1/progress', headers, payload });
@@ -54,7 +44,7 @@ describe('ProgressController (e2e)', () => {
       [userId, courseId],
     ).then((r) => r[0].n);
 
-  describe('spec §9 progress checklist', () => {
+  describe('progress checklist', () => {
     it('marks a lesson, a quiz (with score) and a summary, and reports the right percentage', async () => {
       const k = await course();
       const s = await enrolledStudent(k.courseId);

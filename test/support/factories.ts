@@ -43,3 +43,19 @@ export async function createCourse(
     throw new Error(`publish: ${published.statusCode} ${published.body}`);
   return published.json() as CourseFixture;
 }
+
+/** Enrolls a (new) student through the API and returns them with the enrollment id. */
+export async function enrollStudent(
+  app: NestFastifyApplication,
+  courseId: number,
+  student = newUser('student'),
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/enrollments',
+    headers: student.headers,
+    payload: { course_id: courseId },
+  });
+  if (res.statusCode !== 201) throw new Error(`enroll: ${res.statusCode} ${res.body}`);
+  return { ...student, enrollmentId: res.json().id as number };
+}
