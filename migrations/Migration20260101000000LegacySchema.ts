@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * The schema as the legacy (Python) service left it, spec §2.1: enrollments still carry the
+ * The schema as the legacy (Python) service left it: enrollments still carry the
  * progress arrays. History starts here so the progress refactor is a real, tested step.
  */
 export class Migration20260101000000LegacySchema extends Migration {

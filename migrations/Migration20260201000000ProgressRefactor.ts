@@ -4,7 +4,7 @@ const LEGACY_COLUMNS = `completed_modules, completed_lessons, completed_quizzes,
   total_modules, total_lessons, completion_percentage, current_module_id, current_lesson_id`;
 
 /**
- * The progress refactor (spec §3.2, DESIGN §3 and §6): completions become rows in `progress`;
+ * The progress refactor: completions become rows in `progress`;
  * the legacy progress columns of `enrollments` are archived in `enrollment_progress_legacy`
  * (for the backfill) before they are dropped. `down` puts the columns back from the archive and
  * leaves every `progress` row in place.

@@ -10,7 +10,7 @@ import { migrate } from './lib/migrations';
 import { intOption, runCli } from './lib/ops-cli';
 
 const USAGE = `usage: bench:hot-paths [--duration S] [--connections N] [--modules N] [--lessons N] [--help]
-  Measures the two reads every page makes (DESIGN §8) — GET /courses/:id/content (cache hit) and
+  Measures the two reads every page makes — GET /courses/:id/content (cache hit) and
   GET /progress/course/:id — on the service and on a bare Fastify + ioredis + pg server doing the
   same work, in the same run, and prints requests/s and the ratio service/bare.
   env: DATABASE_URL, MONGODB_URI, REDIS_URL (else the embedded stack); LOG_LEVEL (default warn)`;
@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     children.push(await serve('src/main.ts', { ...env, PORT: String(appPort) }, appPort));
     const app = `http://127.0.0.1:${appPort}`;
 
-    const token = (sub: number, role: string) => `Bearer ${sign({ sub, role }, secret, { expiresIn: '2h' })}`;
+    const token = (sub: number, role: string) =>
+      `Bearer ${sign({ sub, role }, secret, { expiresIn: '2h' })}`;
     const instructor = token(7, 'instructor');
     const student = token(42, 'student');
     const courseId = await seed(app, instructor, student, modules, lessons);

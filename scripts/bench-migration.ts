@@ -8,7 +8,7 @@ import { CONTENT_COLLECTION, connectMongo, intOption, runCli } from './lib/ops-c
 
 const USAGE = `usage: bench:migration [--docs N] [--modules N] [--items N] [--batch-size N] [--concurrency N]
                        [--seed N] [--cas strict|updated-at] [--keep]
-  Compares migrate:objectid with the spec's one-update-per-document loop on identical copies of a
+  Compares migrate:objectid with the legacy one-update-per-document loop on identical copies of a
   generated legacy data set (default 5000 documents x 10 modules x 20 items = 200 items each).
   Uses MONGODB_URI if set, else starts the embedded MongoDB-wire server. --keep leaves the data.`;
 
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       await batched.insertMany(structuredClone(contents), { ordered: true });
     }
 
-    log('one update per document (the spec script)');
+    log('one update per document (the legacy script)');
     const naiveStart = Date.now();
     let naiveChanged = 0;
     for await (const doc of naive.find({})) {

@@ -55,9 +55,9 @@ export function configureApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonBodiesOnly(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
-      reply.header('X-Request-Id', request.id);
-      done();
-    });
+    reply.header('X-Request-Id', request.id);
+    done();
+  });
 
   const document = () =>
     refineOpenApi(

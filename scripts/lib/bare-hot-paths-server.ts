@@ -8,7 +8,7 @@ import { viewContent } from '../../src/course-content/domain/content-view';
 import { computeProgress, countedItems } from '../../src/progress/domain/progress-calculator';
 
 /**
- * The benchmark baseline of DESIGN §8: the two hot reads done with bare Fastify, ioredis, pg and
+ * The benchmark baseline: the two hot reads done with bare Fastify, ioredis, pg and
  * the MongoDB driver — same queries, same cache key, same pure functions, none of the framework.
  * Started by scripts/bench-hot-paths.ts; listens on PORT.
  */

@@ -4,7 +4,7 @@ import { completionPercentage } from '../../src/progress/domain/progress-calcula
 import { migrate } from './migrations';
 
 /*
- * A realistic LEGACY data set (spec §2): content documents with integer (or missing, or garbage)
+ * A realistic LEGACY data set, as the old service stored it: content documents with integer (or missing, or garbage)
  * ids and no `is_active`/`version`, and enrollments whose progress lives in the legacy array
  * columns. Deterministic for a seed, so a test can build the same data twice and compare.
  */
@@ -68,7 +68,7 @@ export interface LegacyEnrollment {
   quiz_scores: Record<string, unknown> | null;
   total_modules: number;
   total_lessons: number;
-  /** Legacy percentage over the items the new system counts (DESIGN §4), 2 decimals. */
+  /** Legacy percentage over the items the new system counts, 2 decimals. */
   completion_percentage: number;
   expected: ExpectedCompletion[];
 }

@@ -3,7 +3,7 @@ import { Pool, PoolClient } from 'pg';
 import { isObjectIdString } from './objectid-migration';
 
 /*
- * `migrate:backfill-progress` (DESIGN §6.4): archived legacy completions
+ * `migrate:backfill-progress`: archived legacy completions
  * (`enrollment_progress_legacy`) become `progress` rows, mapped through the `legacy_id` that
  * `migrate:objectid` kept on every converted item.
  *
@@ -15,7 +15,7 @@ import { isObjectIdString } from './objectid-migration';
  *   `no_content_document`. All go to the report, none is guessed.
  * - A content document that still has non-ObjectId ids has not been through migrate:objectid:
  *   the enrollment is left for a later run (`content_not_migrated`, backfilled_at stays null).
- * - `completed_modules` are not items (modules do not count, DESIGN §4): ignored, only counted.
+ * - `completed_modules` are not items (modules do not count): ignored, only counted.
  * - Quiz score: a number (or numeric string) in 0..100 is kept (2 decimals); a number outside is
  *   clamped and reported (`score_clamped`); anything else -> score null, reported
  *   (`score_invalid`). A score for a quiz not in completed_quizzes does not make a completion

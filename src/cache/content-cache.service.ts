@@ -5,7 +5,7 @@ import { RedisService } from './redis.service';
 /**
  * Fills the cache only if the course's generation is still the one read before the database
  * read: a writer bumps the generation after its write, so a reader holding an older document
- * can never put it back (DESIGN §4).
+ * can never put it back.
  */
 const FILL_IF_GENERATION = `
 local current = redis.call('GET', KEYS[2])

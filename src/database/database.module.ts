@@ -23,12 +23,12 @@ import { mikroOrmOptions } from './mikro-orm.config';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         uri: config.MONGODB_URI,
-        // Fail fast instead of buffering while disconnected (DESIGN §4).
+        // Fail fast instead of buffering while disconnected.
         bufferCommands: false,
         serverSelectionTimeoutMS: config.DB_TIMEOUT_MS,
         connectTimeoutMS: config.DB_TIMEOUT_MS,
         socketTimeoutMS: config.DB_TIMEOUT_MS * 5,
-        // The embedded MongoDB-wire server has no `create` command (DESIGN §7).
+        // The embedded MongoDB-wire server has no `create` command.
         autoCreate: false,
         retryAttempts: 2,
         retryDelay: 500,

@@ -18,7 +18,7 @@ export interface PostgresSettings {
 
 /**
  * The one MikroORM configuration, used by the app, the migration command and the tests.
- * Every wait is bounded so a PostgreSQL outage answers 503 instead of hanging (DESIGN §4).
+ * Every wait is bounded so a PostgreSQL outage answers 503 instead of hanging.
  */
 export function mikroOrmOptions(settings: PostgresSettings): Options<PostgreSqlDriver> {
   return {

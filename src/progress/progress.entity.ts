@@ -2,7 +2,7 @@ import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { ItemType } from '../course-content/domain/content.types';
 
 /**
- * One completed item of one student (DESIGN §3). Mapped for the schema's sake; the hot paths
+ * One completed item of one student. Mapped for the schema's sake; the hot paths
  * read and write it as plain rows through ProgressRepository.
  */
 @Entity({ tableName: 'progress' })

@@ -10,7 +10,7 @@ interface Operation {
 type Paths = Record<string, Record<string, Operation>>;
 
 /**
- * The OpenAPI document is a contract (DESIGN §4): every operation documents its error statuses
+ * The OpenAPI document is a contract: every operation documents its error statuses
  * with the error schema, and real responses validate against the documented schemas.
  */
 describe('OpenAPI contract (e2e)', () => {

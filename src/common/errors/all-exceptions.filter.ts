@@ -102,7 +102,7 @@ export function isDependencyUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** Maps anything thrown to the single error shape of DESIGN §4; never leaks a stack trace. */
+/** Maps anything thrown to the single error shape of the API; never leaks a stack trace. */
 export function toErrorResponse(exception: unknown): ErrorResponseDto {
   if (exception instanceof DomainError) {
     return body(KIND_STATUS[exception.kind], exception.message, exception.code, exception.details);
@@ -142,7 +142,11 @@ export function toErrorResponse(exception: unknown): ErrorResponseDto {
     return body(400, 'A value in the request cannot be stored', 'INVALID_INPUT');
   }
   if (state && CONCURRENCY_FAILURES.has(state)) {
-    return body(409, 'Another request changed the same data at the same time; retry', 'CONCURRENT_UPDATE');
+    return body(
+      409,
+      'Another request changed the same data at the same time; retry',
+      'CONCURRENT_UPDATE',
+    );
   }
   if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return body(e.statusCode, fastifyMessage(e.statusCode, e.message), defaultCode(e.statusCode));

@@ -11,7 +11,7 @@ export class FieldErrorDto {
   messages: string[];
 }
 
-/** The one error shape every failing response has (DESIGN §4). */
+/** The one error shape every failing response has. */
 @ApiExtraModels(FieldErrorDto)
 export class ErrorResponseDto {
   @ApiProperty({ example: 400 })

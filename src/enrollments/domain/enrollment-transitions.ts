@@ -15,7 +15,7 @@ export type EnrollmentActor = 'student' | 'manager' | 're-enroll' | 'completion'
 /** Statuses that give access to the course (content, progress). */
 export const ENROLLED_STATUSES: readonly EnrollmentStatus[] = ['active', 'completed'];
 
-/** The whole rule set of DESIGN §4: from -> to -> who may make the move. */
+/** The whole rule set of enrollment statuses: from -> to -> who may make the move. */
 export const ENROLLMENT_TRANSITIONS: Readonly<
   Record<EnrollmentStatus, Partial<Record<EnrollmentStatus, readonly EnrollmentActor[]>>>
 > = {

@@ -77,7 +77,7 @@ export class NextItemDto implements CountedItem {
   @ApiProperty() module_title: string;
 }
 
-/** The spec's CourseProgressSummary plus per-module figures and the next item (DESIGN §5). */
+/** The legacy API's CourseProgressSummary plus per-module figures and the next item. */
 @ApiExtraModels(NextItemDto)
 export class CourseProgressSummaryDto {
   @ApiProperty() course_id: number;
