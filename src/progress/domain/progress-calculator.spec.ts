@@ -5,6 +5,7 @@ import {
   updateItem,
   updateModule,
 } from '../../course-content/domain/content-tree';
+import { normalizeContent } from '../../course-content/domain/content-normalize';
 import { CourseContent } from '../../course-content/domain/content.types';
 import {
   assertItemCounts,
@@ -70,8 +71,8 @@ describe(countedItems.name, () => {
         },
         { module_id: 3, title: 'Draft', is_published: false, lessons: [{ lesson_id: 9 }] },
       ],
-    } as unknown as CourseContent;
-    expect(countedItems(stored)).toEqual([
+    };
+    expect(countedItems(normalizeContent(stored, new Date(0)).content)).toEqual([
       { item_type: 'quiz', item_id: '4', title: 'Q4', module_id: '1', module_title: 'First' },
       { item_type: 'lesson', item_id: '5', title: 'L5', module_id: '2', module_title: 'Second' },
     ]);
@@ -87,8 +88,10 @@ describe(countedItems.name, () => {
         },
         { title: 'no id', lessons: [{ lesson_id: 'l2', title: 'L2' }] },
       ],
-    } as unknown as CourseContent;
-    expect(countedItems(stored).map((i) => i.item_id)).toEqual(['l1']);
+    };
+    expect(
+      countedItems(normalizeContent(stored, new Date(0)).content).map((i) => i.item_id),
+    ).toEqual(['l1']);
   });
 });
 

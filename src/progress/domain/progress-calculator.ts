@@ -1,5 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error';
-import { isObject, shownId } from '../../course-content/domain/content-normalize';
+import { shownId } from '../../course-content/domain/content-normalize';
 import { CourseContent, ItemType } from '../../course-content/domain/content.types';
 
 /** An item that counts towards progress, in the order a student meets it. */
@@ -34,45 +34,36 @@ export interface ProgressFigures {
 }
 
 const KIND_RANK: Record<ItemType, number> = { lesson: 0, quiz: 1, summary: 2 };
-const ID_FIELD = { lesson: 'lesson_id', quiz: 'quiz_id', summary: 'summary_id' } as const;
-const COLLECTION = { lesson: 'lessons', quiz: 'quizzes', summary: 'summaries' } as const;
-
-type Raw = Record<string, unknown>;
-
-// Also called on documents as stored (ops scripts, the benchmark floor), so it reads them with the
-// defaults a normalized tree has: entries that are not objects are skipped, missing lists are
-// empty, `is_active` and `is_published` count as true unless they are `false`.
-const listOf = (value: unknown): Raw[] => (Array.isArray(value) ? value.filter(isObject) : []);
-const counts = (item: Raw, flag: 'is_active' | 'is_published') => item[flag] !== false;
-const orderOf = (item: Raw) => (typeof item.order === 'number' ? item.order : 0);
-
 /**
- * Items that count: active lessons, quizzes and summaries inside modules that are active and
- * published, ordered by module `order`, then item `order` (lessons before quizzes before
- * summaries on a tie). An item or module stored without an id is left out until a write gives
- * it one: no completion can name it. Ids the old service wrote count in their string form.
+ * Items that count, in a normalized tree (`normalizeContent`): active lessons, quizzes and
+ * summaries inside modules that are active and published, ordered by module `order`, then item
+ * `order` (lessons before quizzes before summaries on a tie). An item or module stored without an
+ * id is left out until a write gives it one: no completion can name it. Ids the old service wrote
+ * count in their string form.
  */
 export function countedItems(content: CourseContent | null): CountedItem[] {
   if (!content) return [];
-  const modules = listOf(content.modules)
-    .filter((m) => counts(m, 'is_active') && counts(m, 'is_published'))
-    .sort((a, b) => orderOf(a) - orderOf(b));
+  const modules = content.modules
+    .filter((m) => m.is_active && m.is_published)
+    .sort((a, b) => a.order - b.order);
   return modules.flatMap((m) => {
     const moduleId = shownId(m.module_id);
     if (moduleId === null) return [];
-    const items = (['lesson', 'quiz', 'summary'] as const).flatMap((type) =>
-      listOf(m[COLLECTION[type]])
-        .filter((i) => counts(i, 'is_active'))
-        .map((i) => ({ type, id: shownId(i[ID_FIELD[type]]), order: orderOf(i), title: i.title }))
-        .filter((i): i is typeof i & { id: string } => i.id !== null),
-    );
+    const items = [
+      ...m.lessons.map((i) => ({ ...i, type: 'lesson' as const, id: i.lesson_id })),
+      ...m.quizzes.map((i) => ({ ...i, type: 'quiz' as const, id: i.quiz_id })),
+      ...m.summaries.map((i) => ({ ...i, type: 'summary' as const, id: i.summary_id })),
+    ]
+      .filter((i) => i.is_active)
+      .map((i) => ({ ...i, id: shownId(i.id) }))
+      .filter((i): i is typeof i & { id: string } => i.id !== null);
     items.sort((a, b) => a.order - b.order || KIND_RANK[a.type] - KIND_RANK[b.type]);
     return items.map((i) => ({
       item_type: i.type,
       item_id: i.id,
-      title: String(i.title ?? ''),
+      title: i.title,
       module_id: moduleId,
-      module_title: String(m.title ?? ''),
+      module_title: m.title,
     }));
   });
 }
