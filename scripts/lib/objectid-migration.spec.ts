@@ -70,6 +70,8 @@ describe('transformContentDocument', () => {
     expect(set.metadata).toEqual({
       total_modules: 2,
       total_lessons: 3,
+      total_quizzes: 1,
+      total_summaries: 0,
       total_duration_hours: 1.25,
       tags: ['python'],
     });
@@ -231,6 +233,8 @@ describe(migratedMetadata.name, () => {
     expect(meta).toEqual({
       total_modules: 1,
       total_lessons: 1,
+      total_quizzes: 0,
+      total_summaries: 0,
       total_duration_hours: 0.33,
       tags: [],
     });
@@ -255,6 +259,8 @@ describe(migratedMetadata.name, () => {
     expect(meta).toEqual({
       total_modules: 1,
       total_lessons: 2,
+      total_quizzes: 0,
+      total_summaries: 0,
       total_duration_hours: 0.75,
       tags: ['a', 'b'],
     });

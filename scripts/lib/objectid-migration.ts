@@ -1,7 +1,7 @@
 import { ObjectId } from 'bson';
 import { Collection, Document, MongoBulkWriteError } from 'mongodb';
-import { computeMetadata } from '../../src/course-content/domain/content-tree';
-import { ContentMetadata, Module } from '../../src/course-content/domain/content.types';
+import { isObject, normalizeContent } from '../../src/course-content/domain/content-normalize';
+import { ContentMetadata } from '../../src/course-content/domain/content.types';
 
 /*
  * `migrate:objectid`: every module/lesson/quiz/summary/resource id that is not a
@@ -88,7 +88,6 @@ export interface TransformResult {
 }
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isBsonObjectId = (v: unknown): v is ObjectId =>
   typeof v === 'object' && v !== null && (v as { _bsontype?: unknown })._bsontype === 'ObjectId';
 
@@ -154,31 +153,13 @@ export function parseLegacyDate(text: string): Date | undefined {
 }
 
 /**
- * Metadata of a transformed tree, counted by the app's own rule (computeMetadata: active modules,
- * active lessons in them, hours to 2 decimals), so it is never stale after the migration.
- *
- * The transformed tree is in the target shape except where the legacy data was garbage that the
- * migration reports instead of repairing: items that are not objects (`invalid_item`, left in
- * place), an `is_active` that is not a boolean (only missing/null gets the default), a
- * `duration_minutes` or tag of another type. Only that is handled here: such items are skipped,
- * anything but `false` counts as active, and a duration that is not a finite number counts 0.
+ * Metadata of a transformed tree, counted as the app reads it (`normalizeContent`: active items
+ * of active modules, hours to 2 decimals), so it is never stale after the migration. Garbage the
+ * migration reports instead of repairing (items that are not objects, an `is_active` or
+ * `duration_minutes` of another type, a tag that is not a string) is read as the app reads it.
  */
 export function migratedMetadata(modules: unknown[], tags: unknown): ContentMetadata {
-  const countable = modules.filter(isObject).map((m) => ({
-    is_active: m.is_active !== false,
-    lessons: (Array.isArray(m.lessons) ? m.lessons : []).filter(isObject).map((l) => ({
-      is_active: l.is_active !== false,
-      duration_minutes:
-        typeof l.duration_minutes === 'number' && Number.isFinite(l.duration_minutes)
-          ? l.duration_minutes
-          : null,
-    })),
-  }));
-  return computeMetadata(
-    // Only the fields computeMetadata reads.
-    countable as unknown as Module[],
-    Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [],
-  );
+  return normalizeContent({ modules, metadata: { tags } }, new Date(0)).content.metadata;
 }
 
 // Field defaults of content.types.ts; `is_published` defaults to true as in the legacy schema.
@@ -304,9 +285,16 @@ export function transformContentDocument(
   const metadata = migratedMetadata(modules, oldMeta.tags);
   const metadataIncomplete =
     !isObject(doc.metadata) ||
-    (['total_modules', 'total_lessons', 'total_duration_hours', 'tags'] as const).some(
-      (k) => oldMeta[k] === undefined,
-    );
+    (
+      [
+        'total_modules',
+        'total_lessons',
+        'total_quizzes',
+        'total_summaries',
+        'total_duration_hours',
+        'tags',
+      ] as const
+    ).some((k) => oldMeta[k] === undefined);
   const versionMissing = typeof doc.version !== 'number';
   const createdAt = migratedCreatedAt(doc, now);
   if (createdAt.issue) issues.push({ course_id: courseId, path: 'created_at', ...createdAt.issue });

@@ -1,4 +1,4 @@
-import { storedMetadata } from './content-tree';
+import { computeMetadata } from './content-tree';
 import {
   CourseContent,
   Lesson,
@@ -145,7 +145,7 @@ export function normalizeContent(doc: Raw, fallbackDate: Date): NormalizedConten
     course_id: doc.course_id as number,
     version: version !== null && version >= 0 ? version : 0,
     modules,
-    metadata: { ...metadata, ...storedMetadata(modules, tags) },
+    metadata: { ...metadata, ...computeMetadata(modules, tags) },
     created_at: createdAt,
     updated_at: date(doc.updated_at) ?? createdAt,
   };

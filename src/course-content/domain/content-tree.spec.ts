@@ -506,6 +506,8 @@ describe('content-tree', () => {
       expect(computeMetadata(hidden.modules, ['t'])).toEqual({
         total_modules: 0,
         total_lessons: 0,
+        total_quizzes: 0,
+        total_summaries: 0,
         total_duration_hours: 0,
         tags: ['t'],
       });

@@ -111,7 +111,7 @@ export function emptyContent(courseId: number, now: Date): CourseContent {
     course_id: courseId,
     version: 0,
     modules: [],
-    metadata: storedMetadata([], []),
+    metadata: computeMetadata([], []),
     created_at: now,
     updated_at: now,
   };
@@ -530,7 +530,7 @@ export function finalizeContent(content: CourseContent, now: Date): CourseConten
   return {
     ...content,
     modules,
-    metadata: { ...content.metadata, ...storedMetadata(modules, content.metadata?.tags ?? []) },
+    metadata: { ...content.metadata, ...computeMetadata(modules, content.metadata?.tags ?? []) },
     updated_at: now,
   };
 }
@@ -540,29 +540,19 @@ function withId<T extends object>(item: T, field: keyof T): T {
   return id === undefined || id === null ? { ...item, [field]: newObjectIdString() } : item;
 }
 
-/** What a document stores: `computeMetadata` plus active quizzes and summaries of active modules. */
-export function storedMetadata(modules: Module[], tags: string[]): Required<ContentMetadata> {
+/** Totals over active items of active modules, so they never count what students cannot see. */
+export function computeMetadata(modules: Module[], tags: string[]): Required<ContentMetadata> {
   const active = modules.filter((m) => m.is_active);
-  const count = (kind: 'quizzes' | 'summaries') =>
+  const count = (kind: 'lessons' | 'quizzes' | 'summaries') =>
     active.reduce((n, m) => n + activeCount(m[kind]), 0);
-  return {
-    ...computeMetadata(modules, tags),
-    total_quizzes: count('quizzes'),
-    total_summaries: count('summaries'),
-  };
-}
-
-/**
- * Totals over active items only, so they never count what students cannot see. Kept to what
- * `migrate:objectid` also stores (it counts trees that may lack quizzes and summaries).
- */
-export function computeMetadata(modules: Module[], tags: string[]): ContentMetadata {
-  const active = modules.filter((m) => m.is_active);
-  const lessons = active.flatMap((m) => m.lessons.filter((l) => l.is_active));
-  const minutes = lessons.reduce((sum, l) => sum + (l.duration_minutes ?? 0), 0);
+  const minutes = active
+    .flatMap((m) => m.lessons.filter((l) => l.is_active))
+    .reduce((sum, l) => sum + (l.duration_minutes ?? 0), 0);
   return {
     total_modules: active.length,
-    total_lessons: lessons.length,
+    total_lessons: count('lessons'),
+    total_quizzes: count('quizzes'),
+    total_summaries: count('summaries'),
     total_duration_hours: Math.round((minutes / 60) * 100) / 100,
     tags,
   };
