@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { intOption, openReport } from './ops-cli';
+import { createProgressReporter, intOption, openReport } from './ops-cli';
 
 describe(intOption.name, () => {
   it('returns the fallback when the option is absent', () => {
@@ -59,5 +59,37 @@ describe(openReport.name, () => {
     writeFileSync(existing, '{"old":true}\n');
     openReport(existing).close();
     expect(readFileSync(existing, 'utf8')).toBe('{"old":true}\n');
+  });
+});
+
+describe(createProgressReporter.name, () => {
+  const plainStream = () => {
+    const lines: string[] = [];
+    const stream = { isTTY: false, write: (l: string) => lines.push(l) };
+    return { lines, stream: stream as unknown as NodeJS.WriteStream };
+  };
+
+  it('names what it counts and ends on the final count, however throttled', () => {
+    const { lines, stream } = plainStream();
+    const progress = createProgressReporter('backfill', 600, {
+      stream,
+      intervalMs: 60_000,
+      unit: 'enrollments',
+    });
+    for (const done of [100, 500, 600]) progress.update(done, { deferred: 0 });
+    progress.stop();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^backfill: 100\/600 enrollments \(\d+ enrollments\/s\) deferred=0\n$/,
+    );
+    expect(lines[1]).toMatch(/^backfill: 600\/600 enrollments /);
+  });
+
+  it('adds no final line when the last count was shown already', () => {
+    const { lines, stream } = plainStream();
+    const progress = createProgressReporter('objectid', undefined, { stream, intervalMs: 0 });
+    progress.update(7);
+    progress.stop();
+    expect(lines).toEqual([expect.stringMatching(/^objectid: 7 docs \(\d+ docs\/s\)\n$/)]);
   });
 });

@@ -159,46 +159,59 @@ export interface ProgressReporter {
 
 /**
  * A progress bar on a TTY; elsewhere (CI, logs) a plain line at most every `intervalMs`, so log
- * files stay readable.
+ * files stay readable, and one last line on `stop` with the final count. `unit` names what is
+ * counted ("docs", "enrollments").
  */
 export function createProgressReporter(
   label: string,
   total: number | undefined,
-  options: { stream?: NodeJS.WriteStream; intervalMs?: number; quiet?: boolean } = {},
+  options: {
+    stream?: NodeJS.WriteStream;
+    intervalMs?: number;
+    quiet?: boolean;
+    unit?: string;
+  } = {},
 ): ProgressReporter {
   const stream = options.stream ?? process.stderr;
   if (options.quiet) return { update: () => undefined, stop: () => undefined };
+  const unit = options.unit ?? 'docs';
   const started = Date.now();
+  const rate = (done: number) => (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(0);
   if (stream.isTTY && total !== undefined) {
     const bar = new SingleBar({
-      format: `${label} [{bar}] {percentage}% | {value}/{total} | {rate} docs/s | ETA {eta}s`,
+      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta}s`,
       stream,
       hideCursor: true,
     });
     bar.start(total, 0, { rate: '0' });
     return {
-      update: (done) => {
-        const rate = (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(0);
-        bar.update(done, { rate });
-      },
+      update: (done) => bar.update(done, { rate: rate(done) }),
       stop: () => bar.stop(),
     };
   }
   const intervalMs = options.intervalMs ?? 5000;
   let last = 0;
+  let shown: number | undefined;
+  let latest: { done: number; payload: Record<string, unknown> } | undefined;
+  const write = (done: number, payload: Record<string, unknown>) => {
+    const of = total !== undefined ? `/${total}` : '';
+    const extra = Object.entries(payload)
+      .map(([k, v]) => ` ${k}=${String(v)}`)
+      .join('');
+    stream.write(`${label}: ${done}${of} ${unit} (${rate(done)} ${unit}/s)${extra}\n`);
+    shown = done;
+  };
   return {
     update: (done, payload = {}) => {
+      latest = { done, payload };
       const t = Date.now();
       if (t - last < intervalMs) return;
       last = t;
-      const rate = (done / Math.max(0.001, (t - started) / 1000)).toFixed(0);
-      const of = total !== undefined ? `/${total}` : '';
-      const extra = Object.entries(payload)
-        .map(([k, v]) => ` ${k}=${String(v)}`)
-        .join('');
-      stream.write(`${label}: ${done}${of} (${rate}/s)${extra}\n`);
+      write(done, payload);
     },
-    stop: () => undefined,
+    stop: () => {
+      if (latest && latest.done !== shown) write(latest.done, latest.payload);
+    },
   };
 }
 
