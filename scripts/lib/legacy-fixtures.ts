@@ -1,16 +1,13 @@
 import { Collection, Document } from 'mongodb';
 import { Client } from 'pg';
 import { completionPercentage } from '../../src/progress/domain/progress-calculator';
-import { migrate } from './migrations';
+import { LEGACY_SCHEMA_MIGRATION, migrate, PROGRESS_REFACTOR_MIGRATION } from './migrations';
 
 /*
  * A realistic LEGACY data set, as the old service stored it: content documents with integer (or missing, or garbage)
  * ids and no `is_active`/`version`, and enrollments whose progress lives in the legacy array
  * columns. Deterministic for a seed, so a test can build the same data twice and compare.
  */
-
-export const LEGACY_SCHEMA_MIGRATION = 'Migration20260101000000LegacySchema';
-export const PROGRESS_REFACTOR_MIGRATION = 'Migration20260201000000ProgressRefactor';
 
 export interface LegacyFixtureParams {
   courses: number;
@@ -26,9 +23,14 @@ export interface LegacyFixtureParams {
   garbageShare?: number;
   /** Courses in PostgreSQL without a content document. */
   missingContentShare?: number;
+  /**
+   * Courses in the older legacy shape: no `quizzes` arrays, quizzes are lessons of type "quiz"
+   * whose `lesson_id` the enrollments list in completed_quizzes.
+   */
+  quizLessonShare?: number;
   /** Course ids to use when no PostgreSQL is written (the Mongo-only benchmark copy). */
   firstCourseId?: number;
-  /** Give courses 2-5 one special trait each, so even a tiny set has every case (default on). */
+  /** Give courses 2-6 one special trait each, so even a tiny set has every case (default on). */
   specialCases?: boolean;
 }
 
@@ -43,9 +45,12 @@ export const DEFAULT_PARAMS: LegacyFixtureParams = {
 export type LegacyItemType = 'lesson' | 'quiz';
 export type Level = 'lessons' | 'quizzes' | 'summaries';
 
-/** Where a legacy completion should end up; the backfill is checked against this. */
+/**
+ * Where a legacy completion should end up (one item, or every candidate of an ambiguous id when
+ * the enrollment was finished); the backfill is checked against this.
+ */
 export type ExpectedOutcome =
-  | { mapped: true; module_index: number; level: Level; item_index: number }
+  | { mapped: true; at: Position[] }
   | { mapped: false; reason: 'not_in_content' | 'ambiguous' | 'no_content_document' };
 
 export interface ExpectedCompletion {
@@ -77,7 +82,13 @@ export interface LegacyCourse {
   index: number;
   title: string;
   instructor_id: number;
-  kind: { ambiguous: boolean; stale: boolean; garbage: boolean; missingContent: boolean };
+  kind: {
+    ambiguous: boolean;
+    stale: boolean;
+    garbage: boolean;
+    missingContent: boolean;
+    quizLessons: boolean;
+  };
   /** Undefined for a course without a content document. */
   content?: Document;
   enrollments: LegacyEnrollment[];
@@ -138,6 +149,7 @@ export function buildLegacyDataset(
       stale: forced(2) || random(params.staleShare ?? 0.2),
       garbage: forced(3) || random(params.garbageShare ?? 0.05),
       missingContent: forced(4) || random(params.missingContentShare ?? 0.03),
+      quizLessons: forced(5) || random(params.quizLessonShare ?? 0.3),
     };
     const createdAt = new Date(base + Math.floor(rand() * 200) * day);
     let nextLesson = 1;
@@ -153,7 +165,7 @@ export function buildLegacyDataset(
         order: mi + 1,
         is_published: mi === 0 ? true : chance(0.85),
         lessons: [],
-        quizzes: [],
+        ...(kind.quizLessons ? {} : { quizzes: [] }),
         summaries: [],
       };
       if (mi > 0 && chance(0.05)) delete module.module_id;
@@ -177,6 +189,17 @@ export function buildLegacyDataset(
           };
           if (chance(0.03)) delete lesson.lesson_id;
           (module.lessons as Document[]).push(lesson);
+        } else if (r < 0.88 && kind.quizLessons) {
+          (module.lessons as Document[]).push({
+            lesson_id: nextLesson++,
+            title: `Quiz ${ii + 1}`,
+            type: 'quiz',
+            content: 'Questions',
+            duration_minutes: 10,
+            order: ii + 1,
+            is_preview: false,
+            resources: [],
+          });
         } else if (r < 0.88) {
           (module.quizzes as Document[]).push({
             quiz_id: nextQuiz++,
@@ -236,9 +259,15 @@ export function buildLegacyDataset(
       for (const m of modules) {
         for (const l of m.lessons as Document[]) {
           const n = legacyIntOf(l.lesson_id);
-          if (n !== undefined && rand() < share) lessons.add(n);
+          if (n === undefined || rand() >= share) continue;
+          // The older shape recorded a quiz lesson as a quiz, sometimes as a lesson too.
+          if (l.type !== 'quiz') lessons.add(n);
+          else {
+            quizzes.add(n);
+            if (chance(0.3)) lessons.add(n);
+          }
         }
-        for (const q of m.quizzes as Document[]) {
+        for (const q of (m.quizzes ?? []) as Document[]) {
           const n = legacyIntOf(q.quiz_id);
           if (n !== undefined && rand() < share) quizzes.add(n);
         }
@@ -259,23 +288,32 @@ export function buildLegacyDataset(
 
       let done = 0;
       for (const item of counted) {
-        const set = item.type === 'lesson' ? lessons : item.type === 'quiz' ? quizzes : undefined;
-        if (set && item.legacy !== undefined && set.has(item.legacy)) done++;
+        if (item.legacy === undefined) continue;
+        if (
+          (item.type === 'lesson' && lessons.has(item.legacy)) ||
+          ((item.type === 'quiz' || item.quizLesson) && quizzes.has(item.legacy))
+        )
+          done++;
       }
+      const percentage = completionPercentage(done, counted.length);
+      const finished = status === 'completed' || percentage === 100;
       const expected: ExpectedCompletion[] = [];
       for (const [type, ids] of [
         ['lesson', lessons],
         ['quiz', quizzes],
       ] as const) {
         for (const legacyId of ids) {
-          const where = occurrences[type].get(legacyId) ?? [];
+          const where =
+            type === 'lesson'
+              ? (occurrences.lesson.get(legacyId) ?? [])
+              : (occurrences.quiz.get(legacyId) ?? occurrences.quizLesson.get(legacyId) ?? []);
           const outcome: ExpectedOutcome = kind.missingContent
             ? { mapped: false, reason: 'no_content_document' }
             : where.length === 0
               ? { mapped: false, reason: 'not_in_content' }
-              : where.length > 1
+              : where.length > 1 && !finished
                 ? { mapped: false, reason: 'ambiguous' }
-                : { mapped: true, ...where[0] };
+                : { mapped: true, at: where };
           expected.push({ item_type: type, legacy_id: legacyId, outcome });
         }
       }
@@ -293,7 +331,7 @@ export function buildLegacyDataset(
         quiz_scores: quizzes.size ? quizScores : null,
         total_modules: published.length,
         total_lessons: counted.filter((i) => i.type === 'lesson').length,
-        completion_percentage: completionPercentage(done, counted.length),
+        completion_percentage: percentage,
         expected,
       });
     }
@@ -333,12 +371,14 @@ function addGarbage(modules: Document[], nextLesson: number): void {
       ...g,
     });
   }
-  (first.quizzes as Document[]).push({ quiz_id: 2.5, title: 'Quiz with a float id', order: 99 });
+  if (Array.isArray(first.quizzes))
+    (first.quizzes as Document[]).push({ quiz_id: 2.5, title: 'Quiz with a float id', order: 99 });
 }
 
 interface CountedItem {
   type: 'lesson' | 'quiz' | 'summary';
   legacy?: number;
+  quizLesson?: boolean;
 }
 
 /**
@@ -352,8 +392,8 @@ function countedItems(modules: Document[]): CountedItem[] {
   for (const m of modules) {
     if (m.is_published === false) continue;
     for (const l of m.lessons as Document[])
-      out.push({ type: 'lesson', legacy: legacyIntOf(l.lesson_id) });
-    for (const q of m.quizzes as Document[])
+      out.push({ type: 'lesson', legacy: legacyIntOf(l.lesson_id), quizLesson: l.type === 'quiz' });
+    for (const q of (m.quizzes ?? []) as Document[])
       out.push({ type: 'quiz', legacy: legacyIntOf(q.quiz_id) });
     for (const s of m.summaries as Document[])
       out.push({ type: 'summary', legacy: legacyIntOf(s.summary_id) });
@@ -361,22 +401,30 @@ function countedItems(modules: Document[]): CountedItem[] {
   return out;
 }
 
-type Position = { module_index: number; level: Level; item_index: number };
+export type Position = { module_index: number; level: Level; item_index: number };
 
-function legacyOccurrences(modules: Document[]): Record<LegacyItemType, Map<number, Position[]>> {
-  const result = { lesson: new Map(), quiz: new Map() } as Record<
-    LegacyItemType,
+/** Where each legacy integer occurs: lessons, quizzes, and lessons of type "quiz". */
+function legacyOccurrences(
+  modules: Document[],
+): Record<LegacyItemType | 'quizLesson', Map<number, Position[]>> {
+  const result = { lesson: new Map(), quiz: new Map(), quizLesson: new Map() } as Record<
+    LegacyItemType | 'quizLesson',
     Map<number, Position[]>
   >;
+  const note = (key: LegacyItemType | 'quizLesson', n: number, at: Position) => {
+    const list = result[key].get(n) ?? [];
+    list.push(at);
+    result[key].set(n, list);
+  };
   modules.forEach((m, module_index) => {
     for (const type of ['lesson', 'quiz'] as const) {
       const level = LEVEL_OF[type];
-      (m[level] as Document[]).forEach((item, item_index) => {
+      ((m[level] ?? []) as Document[]).forEach((item, item_index) => {
         const n = legacyIntOf(item[LEVEL_ID[level]]);
         if (n === undefined) return;
-        const list = result[type].get(n) ?? [];
-        list.push({ module_index, level, item_index });
-        result[type].set(n, list);
+        note(type, n, { module_index, level, item_index });
+        if (type === 'lesson' && item.type === 'quiz')
+          note('quizLesson', n, { module_index, level, item_index });
       });
     }
   });
@@ -422,7 +470,7 @@ export async function writeLegacyFixtures(
     return { ...dataset, courseIds: dataset.courses.map((_, i) => first + i), enrollments: [] };
   }
   const databaseUrl = options.databaseUrl;
-  await ensureLegacySchema(databaseUrl, log);
+  await ensureLegacySchema(databaseUrl, options.contents, log);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   let written: WrittenLegacyDataset;
@@ -514,6 +562,7 @@ async function insertContent(contents: Collection, dataset: LegacyDataset): Prom
 /** Brings PostgreSQL to exactly the legacy schema, from empty or from any later state. */
 export async function ensureLegacySchema(
   databaseUrl: string,
+  contents: Collection,
   log: (message: string) => void = () => undefined,
 ): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
@@ -536,7 +585,9 @@ export async function ensureLegacySchema(
     log('database migrated up to the legacy schema');
   } else if (state === 'newer') {
     // Reverts every migration down to and including the refactor.
-    const reverted = await migrate(databaseUrl, 'down', PROGRESS_REFACTOR_MIGRATION);
+    const reverted = await migrate(databaseUrl, 'down', PROGRESS_REFACTOR_MIGRATION, {
+      contents,
+    });
     log(`database migrated down to the legacy schema (reverted ${reverted.join(', ')})`);
   }
 }

@@ -11,21 +11,30 @@ import {
 } from './progress-backfill';
 
 const oid = () => new ObjectId().toHexString();
-const ids = { l1: oid(), l2a: oid(), l2b: oid(), q5: oid(), m: oid() };
+const ids = { l1: oid(), l2a: oid(), l2b: oid(), q5: oid(), m: oid(), m2: oid(), ql7: oid() };
 const migratedDoc = {
   course_id: 3,
   modules: [
     {
       module_id: ids.m,
       legacy_id: 1,
+      title: 'Basics',
       lessons: [
-        { lesson_id: ids.l1, legacy_id: 1 },
-        { lesson_id: ids.l2a, legacy_id: 2 },
+        { lesson_id: ids.l1, legacy_id: 1, title: 'One' },
+        { lesson_id: ids.l2a, legacy_id: 2, title: 'Two' },
       ],
       quizzes: [{ quiz_id: ids.q5, legacy_id: 5 }],
       summaries: [{ summary_id: oid() }],
     },
-    { module_id: oid(), lessons: [{ lesson_id: ids.l2b, legacy_id: 2 }], quizzes: [] },
+    {
+      module_id: ids.m2,
+      title: 'More',
+      lessons: [
+        { lesson_id: ids.l2b, legacy_id: 2, title: 'Two again' },
+        { lesson_id: ids.ql7, legacy_id: 7, type: 'quiz', title: 'Check' },
+      ],
+      quizzes: [],
+    },
   ],
 };
 
@@ -33,6 +42,8 @@ const row = (over: Partial<LegacyProgressRow> = {}): LegacyProgressRow => ({
   enrollment_id: 10,
   student_id: 42,
   course_id: 3,
+  enrollment_status: 'active',
+  completion_percentage: '40.00',
   completed_modules: [1],
   completed_lessons: [1, 2, 9, 1],
   completed_quizzes: [5],
@@ -62,8 +73,52 @@ describe('planEnrollment', () => {
       ['not_in_content', 9],
       ['score_without_completion', 6],
     ]);
-    expect(plan.report[0].candidates).toEqual([ids.l2a, ids.l2b]);
+    expect(plan.report[0].candidates).toEqual([
+      {
+        item_type: 'lesson',
+        item_id: ids.l2a,
+        module_id: ids.m,
+        module_title: 'Basics',
+        title: 'Two',
+      },
+      {
+        item_type: 'lesson',
+        item_id: ids.l2b,
+        module_id: ids.m2,
+        module_title: 'More',
+        title: 'Two again',
+      },
+    ]);
     expect(plan).toMatchObject({ mapped: 2, unmapped: 2, modulesIgnored: 1, deferred: false });
+  });
+
+  it.each([
+    ['status completed', { enrollment_status: 'completed' }],
+    ['100 percent', { completion_percentage: '100.00' }],
+  ])(
+    'maps an ambiguous id to every candidate when the legacy course was finished (%s)',
+    (_, over) => {
+      const plan = planEnrollment(
+        row({ completed_lessons: [2], ...over }),
+        buildLegacyIndex(migratedDoc),
+      );
+      expect(plan.rows.map((r) => r.item_id)).toEqual([ids.l2a, ids.l2b, ids.q5]);
+      expect(plan.report.map((r) => r.reason)).toEqual(['score_without_completion']);
+      expect(plan).toMatchObject({ mapped: 2, unmapped: 0, mappedToAllCandidates: 1 });
+    },
+  );
+
+  it('maps a quiz id that matches no quiz to the one quiz-type lesson, with its score', () => {
+    const plan = planEnrollment(
+      row({ completed_lessons: [7], completed_quizzes: [7], quiz_scores: { '7': 64 } }),
+      buildLegacyIndex(migratedDoc),
+    );
+    // Listed as a lesson and as a quiz: one row, with the score.
+    expect(plan.rows).toEqual([
+      expect.objectContaining({ item_type: 'lesson', item_id: ids.ql7, score: 64 }),
+    ]);
+    expect(plan.report).toEqual([]);
+    expect(plan).toMatchObject({ mapped: 2, mappedToQuizLessons: 1 });
   });
 
   it('reports every completion of a course without a content document', () => {

@@ -1,6 +1,7 @@
 import { Collection, Document } from 'mongodb';
 import { Pool, PoolClient } from 'pg';
 import { isObjectIdString } from './objectid-migration';
+import { insertProgressRows, transaction } from './progress-rows';
 
 /*
  * `migrate:backfill-progress`: archived legacy completions
@@ -8,11 +9,17 @@ import { isObjectIdString } from './objectid-migration';
  * `migrate:objectid` kept on every converted item.
  *
  * Decisions:
- * - A legacy integer maps only if exactly one item of that type in the course's content document
- *   carries it as `legacy_id` (inactive items and unpublished modules included: a completion of
- *   an item hidden today is still true). No item -> `not_in_content`; more than one (lesson
- *   numbers restarting per module, duplicated ids) -> `ambiguous`; no document ->
- *   `no_content_document`. All go to the report, none is guessed.
+ * - A legacy integer is looked up among the items of that type in the course's content document
+ *   (inactive items and unpublished modules included: a completion of an item hidden today is
+ *   still true). A `completed_quizzes` integer that matches no quiz is looked up among the
+ *   lessons of type "quiz" (the older legacy shape kept quizzes as lessons); it maps to such a
+ *   lesson with its score.
+ * - Exactly one match maps. Several matches (lesson numbers restarting per module, duplicated
+ *   ids) are ambiguous: when the legacy enrollment says the course was finished (status
+ *   `completed` or completion_percentage 100) every candidate was completed, so all of them map;
+ *   otherwise the report lists the candidates and the operator decides with a resolutions file
+ *   (see legacy-resolutions.ts). No match -> `not_in_content`; no document ->
+ *   `no_content_document`. Nothing is guessed.
  * - A content document that still has non-ObjectId ids has not been through migrate:objectid:
  *   the enrollment is left for a later run (`content_not_migrated`, backfilled_at stays null).
  * - `completed_modules` are not items (modules do not count): ignored, only counted.
@@ -35,24 +42,48 @@ export type ReportReason =
   | 'score_clamped'
   | 'score_invalid'
   | 'score_without_completion'
-  | 'invalid_quiz_scores';
+  | 'invalid_quiz_scores'
+  | 'resolved'
+  | 'resolution_rejected';
+
+export type LegacyItemType = 'lesson' | 'quiz';
+
+/** An item a legacy integer may stand for, with what an operator needs to tell them apart. */
+export interface LegacyCandidate {
+  item_type: LegacyItemType;
+  item_id: string;
+  module_id: string;
+  module_title: string | null;
+  title: string | null;
+}
 
 export interface BackfillReportEntry {
   enrollment_id: number;
-  student_id: number;
-  course_id: number;
-  item_type?: 'lesson' | 'quiz';
+  student_id?: number;
+  course_id?: number;
+  item_type?: LegacyItemType;
   legacy_id?: number | string;
   reason: ReportReason;
-  candidates?: string[];
+  candidates?: LegacyCandidate[];
   value?: unknown;
   score?: number;
+  /** A resolution's chosen item. */
+  item_id?: string;
+  /** A resolution applied now (true) or found already applied (false). */
+  inserted?: boolean;
+  /** Why a resolution was rejected. */
+  why?: string;
+  /** Line of the resolutions file. */
+  line?: number;
 }
 
 export interface LegacyProgressRow {
   enrollment_id: number;
   student_id: number;
   course_id: number;
+  /** The enrollment's status when its legacy columns were archived. */
+  enrollment_status: string | null;
+  completion_percentage: string | number | null;
   completed_modules: number[] | null;
   completed_lessons: number[] | null;
   completed_quizzes: number[] | null;
@@ -65,14 +96,13 @@ export interface LegacyProgressRow {
 export interface ProgressRowInput {
   user_id: number;
   course_id: number;
-  item_type: 'lesson' | 'quiz';
+  item_type: LegacyItemType;
   item_id: string;
   score: number | null;
   completed_at: Date;
 }
 
-type ItemKey = 'lesson' | 'quiz' | 'summary';
-const LEVELS: [ItemKey, string, string][] = [
+const LEVELS: [LegacyItemType | 'summary', string, string][] = [
   ['lesson', 'lessons', 'lesson_id'],
   ['quiz', 'quizzes', 'quiz_id'],
   ['summary', 'summaries', 'summary_id'],
@@ -81,14 +111,30 @@ const LEVELS: [ItemKey, string, string][] = [
 export interface LegacyIndex {
   /** False when some item id is not an ObjectId yet (migrate:objectid has not run). */
   migrated: boolean;
-  byLegacyId: Record<ItemKey, Map<number, string[]>>;
+  /** legacy_id -> items, for lessons, quizzes and lessons of type "quiz". */
+  lessons: Map<number, LegacyCandidate[]>;
+  quizzes: Map<number, LegacyCandidate[]>;
+  quizLessons: Map<number, LegacyCandidate[]>;
+  /** Every lesson and quiz by its id, with its legacy_id if it has one. */
+  items: Map<string, LegacyCandidate & { legacy_id?: number; quiz_lesson: boolean }>;
 }
 
-/** legacy_id -> new ids, per item type, over the whole course (see the ambiguity rule above). */
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function add(map: Map<number, LegacyCandidate[]>, key: number, item: LegacyCandidate): void {
+  const list = map.get(key) ?? [];
+  list.push(item);
+  map.set(key, list);
+}
+
+/** legacy_id -> new items, per item type, over the whole course (see the rules above). */
 export function buildLegacyIndex(doc: Document): LegacyIndex {
   const index: LegacyIndex = {
     migrated: true,
-    byLegacyId: { lesson: new Map(), quiz: new Map(), summary: new Map() },
+    lessons: new Map(),
+    quizzes: new Map(),
+    quizLessons: new Map(),
+    items: new Map(),
   };
   for (const m of Array.isArray(doc.modules) ? (doc.modules as Document[]) : []) {
     if (typeof m !== 'object' || m === null) continue;
@@ -101,14 +147,39 @@ export function buildLegacyIndex(doc: Document): LegacyIndex {
           index.migrated = false;
           continue;
         }
-        if (typeof item.legacy_id !== 'number') continue;
-        const list = index.byLegacyId[type].get(item.legacy_id) ?? [];
-        list.push(id);
-        index.byLegacyId[type].set(item.legacy_id, list);
+        if (type === 'summary') continue;
+        const candidate: LegacyCandidate = {
+          item_type: type,
+          item_id: id,
+          module_id: String(m.module_id),
+          module_title: text(m.title),
+          title: text(item.title),
+        };
+        const legacyId = typeof item.legacy_id === 'number' ? item.legacy_id : undefined;
+        const quizLesson = type === 'lesson' && item.type === 'quiz';
+        index.items.set(id, { ...candidate, legacy_id: legacyId, quiz_lesson: quizLesson });
+        if (legacyId === undefined) continue;
+        add(type === 'lesson' ? index.lessons : index.quizzes, legacyId, candidate);
+        if (quizLesson) add(index.quizLessons, legacyId, candidate);
       }
     }
   }
   return index;
+}
+
+/** The items a legacy completion of `type` with `legacyId` may stand for. */
+export function legacyCandidates(
+  index: LegacyIndex,
+  type: LegacyItemType,
+  legacyId: number,
+): LegacyCandidate[] {
+  if (type === 'lesson') return index.lessons.get(legacyId) ?? [];
+  return index.quizzes.get(legacyId) ?? index.quizLessons.get(legacyId) ?? [];
+}
+
+/** Whether the legacy enrollment says every item was completed. */
+export function legacyFinished(row: LegacyProgressRow): boolean {
+  return row.enrollment_status === 'completed' || Number(row.completion_percentage) >= 100;
 }
 
 /** A quiz score for `progress.score` (NUMERIC(5,2), 0..100), or why it is not usable as is. */
@@ -138,13 +209,64 @@ export function legacyCompletedAt(row: LegacyProgressRow): Date {
   return new Date(Math.min(...candidates.map((d) => d.getTime())));
 }
 
+/** The legacy quiz scores by integer id; keys that are not integers are reported. */
+export function legacyScores(
+  row: LegacyProgressRow,
+  report: (entry: BackfillReportEntry) => void,
+): Map<number, unknown> {
+  const who = whoOf(row);
+  const scores = new Map<number, unknown>();
+  const raw = row.quiz_scores;
+  if (raw === null || raw === undefined) return scores;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    report({ ...who, reason: 'invalid_quiz_scores', value: raw });
+    return scores;
+  }
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (/^-?\d+$/.test(key)) scores.set(Number(key), value);
+    else report({ ...who, item_type: 'quiz', legacy_id: key, reason: 'score_invalid', value });
+  }
+  return scores;
+}
+
+/** The score a progress row gets for a legacy quiz completion, reporting an unusable value. */
+export function legacyScore(
+  row: LegacyProgressRow,
+  legacyId: number,
+  scores: Map<number, unknown>,
+  report: (entry: BackfillReportEntry) => void,
+): number | null {
+  if (!scores.has(legacyId)) return null;
+  const value = scores.get(legacyId);
+  const normalized = normalizeScore(value);
+  if (normalized.issue)
+    report({
+      ...whoOf(row),
+      item_type: 'quiz',
+      legacy_id: legacyId,
+      reason: normalized.issue,
+      value,
+      ...(normalized.score !== null ? { score: normalized.score } : {}),
+    });
+  return normalized.score;
+}
+
+function whoOf(row: LegacyProgressRow) {
+  return { enrollment_id: row.enrollment_id, student_id: row.student_id, course_id: row.course_id };
+}
+
 export interface EnrollmentPlan {
   rows: ProgressRowInput[];
   report: BackfillReportEntry[];
   /** True: leave backfilled_at null and try again on a later run. */
   deferred: boolean;
+  /** Legacy completions that became at least one row. */
   mapped: number;
   unmapped: number;
+  /** Ambiguous legacy completions mapped to every candidate (the course was finished). */
+  mappedToAllCandidates: number;
+  /** Legacy quiz completions mapped to a lesson of type "quiz". */
+  mappedToQuizLessons: number;
   modulesIgnored: number;
 }
 
@@ -153,101 +275,63 @@ export function planEnrollment(
   row: LegacyProgressRow,
   index: LegacyIndex | undefined,
 ): EnrollmentPlan {
-  const who = {
-    enrollment_id: row.enrollment_id,
-    student_id: row.student_id,
-    course_id: row.course_id,
-  };
   const plan: EnrollmentPlan = {
     rows: [],
     report: [],
     deferred: false,
     mapped: 0,
     unmapped: 0,
+    mappedToAllCandidates: 0,
+    mappedToQuizLessons: 0,
     modulesIgnored: (row.completed_modules ?? []).length,
   };
-  const lessons = [...new Set(row.completed_lessons ?? [])];
-  const quizzes = [...new Set(row.completed_quizzes ?? [])];
+  const report = (entry: BackfillReportEntry) => plan.report.push(entry);
   if (index && !index.migrated) {
     plan.deferred = true;
-    plan.report.push({ ...who, reason: 'content_not_migrated' });
+    report({ ...whoOf(row), reason: 'content_not_migrated' });
     return plan;
   }
-
-  const scores = new Map<number, unknown>();
-  const rawScores = row.quiz_scores;
-  if (rawScores !== null && rawScores !== undefined) {
-    if (typeof rawScores !== 'object' || Array.isArray(rawScores)) {
-      plan.report.push({ ...who, reason: 'invalid_quiz_scores', value: rawScores });
-    } else {
-      for (const [key, value] of Object.entries(rawScores as Record<string, unknown>)) {
-        if (/^-?\d+$/.test(key)) scores.set(Number(key), value);
-        else
-          plan.report.push({
-            ...who,
-            item_type: 'quiz',
-            legacy_id: key,
-            reason: 'score_invalid',
-            value,
-          });
-      }
-    }
-  }
+  const scores = legacyScores(row, report);
+  const finished = legacyFinished(row);
   const completedAt = legacyCompletedAt(row);
+  const rows = new Map<string, ProgressRowInput>();
   for (const [type, ids] of [
-    ['lesson', lessons],
-    ['quiz', quizzes],
+    ['lesson', row.completed_lessons],
+    ['quiz', row.completed_quizzes],
   ] as const) {
-    for (const legacyId of ids) {
-      const candidates = index?.byLegacyId[type].get(legacyId) ?? [];
+    for (const legacyId of new Set(ids ?? [])) {
+      const candidates = index ? legacyCandidates(index, type, legacyId) : [];
       const reason: UnmappedReason | undefined = !index
         ? 'no_content_document'
         : candidates.length === 0
           ? 'not_in_content'
-          : candidates.length > 1
+          : candidates.length > 1 && !finished
             ? 'ambiguous'
             : undefined;
       if (reason) {
         plan.unmapped++;
-        plan.report.push({
-          ...who,
+        report({
+          ...whoOf(row),
           item_type: type,
           legacy_id: legacyId,
           reason,
-          ...(candidates.length > 1 ? { candidates } : {}),
+          ...(reason === 'ambiguous' ? { candidates } : {}),
         });
         continue;
       }
-      let score: number | null = null;
-      if (type === 'quiz' && scores.has(legacyId)) {
-        const normalized = normalizeScore(scores.get(legacyId));
-        score = normalized.score;
-        if (normalized.issue)
-          plan.report.push({
-            ...who,
-            item_type: 'quiz',
-            legacy_id: legacyId,
-            reason: normalized.issue,
-            value: scores.get(legacyId),
-            ...(normalized.score !== null ? { score: normalized.score } : {}),
-          });
-      }
+      const score = type === 'quiz' ? legacyScore(row, legacyId, scores, report) : null;
       plan.mapped++;
-      plan.rows.push({
-        user_id: row.student_id,
-        course_id: row.course_id,
-        item_type: type,
-        item_id: candidates[0],
-        score,
-        completed_at: completedAt,
-      });
+      if (candidates.length > 1) plan.mappedToAllCandidates++;
+      if (type === 'quiz' && candidates[0].item_type === 'lesson') plan.mappedToQuizLessons++;
+      for (const c of candidates) addRow(rows, { ...rowOf(row, c, completedAt), score });
     }
   }
-  const completedQuizzes = new Set(quizzes);
+  plan.rows = [...rows.values()];
+  const completedQuizzes = new Set(row.completed_quizzes ?? []);
   for (const [legacyId, value] of scores) {
     if (!completedQuizzes.has(legacyId))
-      plan.report.push({
-        ...who,
+      report({
+        ...whoOf(row),
         item_type: 'quiz',
         legacy_id: legacyId,
         reason: 'score_without_completion',
@@ -255,6 +339,32 @@ export function planEnrollment(
       });
   }
   return plan;
+}
+
+export function rowOf(
+  row: LegacyProgressRow,
+  item: LegacyCandidate,
+  completedAt: Date,
+): ProgressRowInput {
+  return {
+    user_id: row.student_id,
+    course_id: row.course_id,
+    item_type: item.item_type,
+    item_id: item.item_id,
+    score: null,
+    completed_at: completedAt,
+  };
+}
+
+/**
+ * One row per item: a quiz lesson can be in both legacy arrays; the row with a score (the
+ * higher one) wins.
+ */
+function addRow(rows: Map<string, ProgressRowInput>, next: ProgressRowInput): void {
+  const key = `${next.item_type}:${next.item_id}`;
+  const current = rows.get(key);
+  if (!current || (next.score !== null && (current.score === null || next.score > current.score)))
+    rows.set(key, next);
 }
 
 export interface BackfillProgress {
@@ -291,6 +401,8 @@ export interface BackfillSummary extends BackfillProgress {
   progressRowsExisting: number;
   completionsMapped: number;
   completionsUnmapped: number;
+  mappedToAllCandidates: number;
+  mappedToQuizLessons: number;
   unmappedByReason: Partial<Record<ReportReason, number>>;
   modulesIgnored: number;
   reportEntries: number;
@@ -299,7 +411,8 @@ export interface BackfillSummary extends BackfillProgress {
 }
 
 const SELECT_BATCH = `
-  select enrollment_id, student_id, course_id, completed_modules, completed_lessons,
+  select enrollment_id, student_id, course_id, enrollment_status, completion_percentage,
+    completed_modules, completed_lessons,
     completed_quizzes, quiz_scores, enrollment_completed_at, enrollment_last_accessed_at, archived_at
   from enrollment_progress_legacy
   where backfilled_at is null and enrollment_id > $1
@@ -332,6 +445,8 @@ export async function backfillProgress(options: BackfillOptions): Promise<Backfi
     progressRowsExisting: 0,
     completionsMapped: 0,
     completionsUnmapped: 0,
+    mappedToAllCandidates: 0,
+    mappedToQuizLessons: 0,
     unmappedByReason: {},
     modulesIgnored: 0,
     reportEntries: 0,
@@ -416,24 +531,7 @@ async function writeBatch(
   const reports: BackfillReportEntry[] = [];
   const plans = await planRows(rows, cache, (e) => reports.push(e), draft);
   const all = plans.flatMap((p) => p.rows);
-  let inserted = 0;
-  if (all.length > 0) {
-    const res = await client.query(
-      `insert into progress (user_id, course_id, item_type, item_id, score, completed_at)
-       select * from unnest($1::int[], $2::int[], $3::varchar[], $4::varchar[], $5::numeric[],
-         $6::timestamptz[])
-       on conflict (user_id, course_id, item_type, item_id) do nothing`,
-      [
-        all.map((r) => r.user_id),
-        all.map((r) => r.course_id),
-        all.map((r) => r.item_type),
-        all.map((r) => r.item_id),
-        all.map((r) => r.score),
-        all.map((r) => r.completed_at),
-      ],
-    );
-    inserted = res.rowCount ?? 0;
-  }
+  const inserted = (await insertProgressRows(client, all)).length;
   const finished = rows.filter((_, i) => !plans[i].deferred).map((r) => r.enrollment_id);
   if (finished.length > 0)
     await client.query(
@@ -459,6 +557,8 @@ async function planRows(
     if (plan.deferred) summary.deferred++;
     summary.completionsMapped += plan.mapped;
     summary.completionsUnmapped += plan.unmapped;
+    summary.mappedToAllCandidates += plan.mappedToAllCandidates;
+    summary.mappedToQuizLessons += plan.mappedToQuizLessons;
     summary.modulesIgnored += plan.modulesIgnored;
     for (const entry of plan.report) {
       summary.reportEntries++;
@@ -483,21 +583,6 @@ async function countExisting(pool: Pool, rows: ProgressRowInput[]): Promise<numb
     ],
   );
   return Number(res.rows[0].n);
-}
-
-async function transaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const result = await fn(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 /**
