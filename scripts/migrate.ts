@@ -1,12 +1,19 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { migrate, withOrm } from './lib/migrations';
+import { CONTENT_COLLECTION, connectMongo, openReport } from './lib/ops-cli';
 
-const USAGE = `usage: migrate <up|down|pending|create> [--to <name>] [--name <name>]
+const USAGE = `usage: migrate <up|down|pending|create> [--to <name>] [--name <name>] [--report FILE]
   up       apply pending migrations (all, or up to --to)
-  down     revert the last migration (or down to --to; --to 0 reverts all)
+  down     revert the last migration (or down to --to; --to 0 reverts all). Reverting the progress
+           refactor puts the legacy progress columns back and folds every completion recorded
+           since (items with a legacy_id) into them; it needs MONGODB_URI when there are progress
+           rows. Rows that the legacy columns cannot hold (items created after the upgrade) stay
+           in the progress table and are listed in --report FILE (default
+           reports/rollback-<time>.jsonl)
   pending  list migrations not applied yet
-  create   write a blank migration file into migrations/ (add it to migrations/index.ts)`;
+  create   write a blank migration file into migrations/ (add it to migrations/index.ts)
+  env: DATABASE_URL (required), MONGODB_URI (for down)`;
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -23,11 +30,15 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('Invalid configuration: DATABASE_URL is required');
   switch (command) {
-    case 'up':
+    case 'up': {
+      const to = option(args, '--to');
+      const names = await migrate(databaseUrl, command, to);
+      console.log(names.length ? `up: ${names.join(', ')}` : 'up: nothing to do');
+      return;
+    }
     case 'down': {
       const to = option(args, '--to');
-      const names = await migrate(databaseUrl, command, to === '0' ? (0 as never) : to);
-      console.log(names.length ? `${command}: ${names.join(', ')}` : `${command}: nothing to do`);
+      await down(databaseUrl, to === '0' ? (0 as never) : to, option(args, '--report'));
       return;
     }
     case 'pending':
@@ -50,6 +61,33 @@ async function main(): Promise<void> {
     default:
       console.error(USAGE);
       process.exitCode = 2;
+  }
+}
+
+async function down(databaseUrl: string, to: string | undefined, reportPath?: string) {
+  const mongodbUri = process.env.MONGODB_URI;
+  const report = openReport(
+    reportPath ?? `reports/rollback-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
+  );
+  const client = mongodbUri ? await connectMongo(mongodbUri, 10_000) : undefined;
+  try {
+    const names = await migrate(databaseUrl, 'down', to, {
+      contents: client?.db().collection(CONTENT_COLLECTION),
+      onRollbackPrepared: (prepared) => {
+        for (const row of prepared.unfolded) report.write(row);
+        report.sync();
+        console.log(
+          `down: completions since the upgrade are folded into the legacy arrays through ` +
+            `${prepared.items} items of ${prepared.courses} courses; ${prepared.unfolded.length} ` +
+            `progress rows have no legacy id and stay in the progress table only` +
+            (prepared.unfolded.length ? ` (listed in ${report.path})` : ''),
+        );
+      },
+    });
+    console.log(names.length ? `down: ${names.join(', ')}` : 'down: nothing to do');
+  } finally {
+    report.close();
+    await client?.close();
   }
 }
 

@@ -7,8 +7,10 @@ import Redis from 'ioredis';
 import { Collection, Db, Document, MongoClient } from 'mongodb';
 import { Client, Pool } from 'pg';
 import { freePort } from '../../scripts/lib/embedded-stack';
+import { migrate } from '../../scripts/lib/migrations';
 import {
   buildLegacyDataset,
+  Level,
   LegacyFixtureParams,
   WrittenLegacyDataset,
   writeLegacyFixtures,
@@ -282,32 +284,42 @@ describe('Legacy migration pipeline (e2e)', () => {
     const reported = new Set(
       report.map((r) => `${r.enrollment_id}:${r.item_type}:${r.legacy_id}:${r.reason}`),
     );
-    let mapped = 0;
+    const expectedRows = new Set<string>();
+    let mappedToAll = 0;
+    let quizLessons = 0;
     for (const e of written.enrollments) {
+      const finished = e.status === 'completed' || e.completion_percentage === 100;
       for (const c of e.expected) {
         if (!c.outcome.mapped) {
           const key = `${e.enrollment_id}:${c.item_type}:${c.legacy_id}:${c.outcome.reason}`;
           expect(reported.has(key) ? key : `missing from report: ${key}`).toBe(key);
+          // Ambiguity is reported only where the legacy data cannot decide it.
+          if (c.outcome.reason === 'ambiguous') expect(finished).toBe(false);
           continue;
         }
-        mapped++;
-        const { module_index, level, item_index } = c.outcome;
-        const item = docs.get(e.course_id)!.modules[module_index][level][item_index];
-        const row = byKey.get(
-          `${e.student_id}:${e.course_id}:${c.item_type}:${item[ID_FIELD[level]]}`,
-        );
-        expect(row).toBeDefined();
-        expect(item.legacy_id).toBe(c.legacy_id);
-        const lastTimes = [e.completed_at, e.last_accessed_at].filter((d): d is Date => !!d);
-        expect(row!.completed_at.getTime()).toBe(Math.min(...lastTimes.map((d) => d.getTime())));
-        if (c.item_type === 'quiz') {
-          const score = normalizeScore(e.quiz_scores?.[String(c.legacy_id)]).score;
-          expect(row!.score === null ? null : Number(row!.score)).toBe(score);
+        if (c.outcome.at.length > 1) mappedToAll++;
+        for (const { module_index, level, item_index } of c.outcome.at) {
+          const item = docs.get(e.course_id)!.modules[module_index][level][item_index];
+          const type = level === 'lessons' ? 'lesson' : 'quiz';
+          if (c.item_type === 'quiz' && type === 'lesson') quizLessons++;
+          const key = `${e.student_id}:${e.course_id}:${type}:${item[ID_FIELD[level as Level]]}`;
+          expectedRows.add(key);
+          const row = byKey.get(key);
+          expect(row ? key : `no progress row: ${key}`).toBe(key);
+          expect(item.legacy_id).toBe(c.legacy_id);
+          const lastTimes = [e.completed_at, e.last_accessed_at].filter((d): d is Date => !!d);
+          expect(row!.completed_at.getTime()).toBe(Math.min(...lastTimes.map((d) => d.getTime())));
+          if (c.item_type === 'quiz') {
+            const score = normalizeScore(e.quiz_scores?.[String(c.legacy_id)]).score;
+            expect(row!.score === null ? null : Number(row!.score)).toBe(score);
+          }
         }
       }
     }
-    expect(rows.length).toBe(mapped);
-    expect(mapped).toBeGreaterThan(20);
+    expect(new Set(byKey.keys())).toEqual(expectedRows);
+    expect(rows.length).toBeGreaterThan(20);
+    expect(mappedToAll).toBeGreaterThan(0);
+    expect(quizLessons).toBeGreaterThan(0);
     expect(new Set(report.map((r) => r.reason))).toEqual(
       new Set([
         'not_in_content',
@@ -316,6 +328,8 @@ describe('Legacy migration pipeline (e2e)', () => {
         ...report.filter((r) => r.reason.startsWith('score')).map((r) => r.reason),
       ]),
     );
+    for (const entry of report.filter((r) => r.reason === 'ambiguous'))
+      expect(entry.candidates!.length).toBeGreaterThan(1);
   });
 
   it('gives each student the legacy percentage where every completion mapped', async () => {
@@ -642,6 +656,133 @@ describe('Legacy migration pipeline (e2e)', () => {
       expect(run.code).toBe(0);
       expect(await pendingIds()).toEqual([]);
       expect(await progressCount()).toBe(before);
+    }, 60_000);
+
+    it("applies the operator's resolutions, rejecting what breaks the rules, idempotently", async () => {
+      const ambiguous = report.filter((r) => r.reason === 'ambiguous');
+      expect(ambiguous.length).toBeGreaterThan(0);
+      const otherCourse = report.find(
+        (r) => r.reason === 'ambiguous' && r.course_id !== ambiguous[0].course_id,
+      );
+      const line = (r: BackfillReportEntry, itemId: string) =>
+        `${r.enrollment_id},${r.item_type},${r.legacy_id},${itemId}`;
+      const good = ambiguous.map((r) => line(r, r.candidates![0].item_id));
+      // An item of another course is no candidate.
+      const bad = line(ambiguous[0], (otherCourse ?? ambiguous[0]).candidates!.at(-1)!.item_id);
+      const csv = join(reportDir, 'resolutions.csv');
+      writeFileSync(csv, ['enrollment_id,item_type,legacy_id,item_id', ...good, bad].join('\n'));
+      const env = {
+        DATABASE_URL: databaseUrl,
+        MONGODB_URI: withDatabase(process.env.MONGODB_URI as string, mongoName('main')),
+      };
+      const before = await progressCount();
+      const first = await runCli(
+        'backfill-progress.ts',
+        ['--quiet', '--resolutions', csv, '--report', join(reportDir, 'resolved-1.jsonl')],
+        env,
+      );
+      expect(first.stderr).toMatch(/1 resolution\(s\) rejected/);
+      expect(first.code).toBe(4);
+      const lines = readFileSync(join(reportDir, 'resolved-1.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as BackfillReportEntry);
+      const resolved = lines.filter((l) => l.reason === 'resolved');
+      expect(resolved).toHaveLength(good.length);
+      expect(resolved.every((l) => l.inserted)).toBe(true);
+      expect(lines.filter((l) => l.reason === 'resolution_rejected')).toEqual([
+        expect.objectContaining({ line: good.length + 2, why: expect.stringMatching(/not/) }),
+      ]);
+      expect(await progressCount()).toBe(before + good.length);
+      for (const r of ambiguous) {
+        const row = await pool.query(
+          'select 1 from progress where user_id = $1 and course_id = $2 and item_id = $3',
+          [r.student_id, r.course_id, r.candidates![0].item_id],
+        );
+        expect(row.rowCount).toBe(1);
+      }
+
+      const jsonl = join(reportDir, 'resolutions.jsonl');
+      writeFileSync(
+        jsonl,
+        ambiguous
+          .map((r) =>
+            JSON.stringify({
+              enrollment_id: r.enrollment_id,
+              item_type: r.item_type,
+              legacy_id: r.legacy_id,
+              item_id: r.candidates![0].item_id,
+            }),
+          )
+          .join('\n'),
+      );
+      const again = await runCli(
+        'backfill-progress.ts',
+        ['--quiet', '--resolutions', jsonl, '--report', join(reportDir, 'resolved-2.jsonl')],
+        env,
+      );
+      expect(again.stderr).toBe('');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(
+        new RegExp(`resolutions applied ${good.length} \\(rows inserted 0\\), rejected 0`),
+      );
+      const repeated = readFileSync(join(reportDir, 'resolved-2.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as BackfillReportEntry);
+      expect(repeated.map((l) => [l.reason, l.inserted])).toEqual(
+        good.map(() => ['resolved', false]),
+      );
+      expect(await progressCount()).toBe(before + good.length);
+    }, 60_000);
+
+    it('rolls back without losing a completion, and ends with the same rows after up and backfill', async () => {
+      const docs = new Map((await snapshot()).map((d) => [d.course_id as number, d]));
+      const plain = written.enrollments.find(
+        (e) =>
+          docs.has(e.course_id) &&
+          !written.courses[written.courseIds.indexOf(e.course_id)].kind.ambiguous &&
+          !written.courses[written.courseIds.indexOf(e.course_id)].kind.garbage &&
+          e.status === 'active',
+      )!;
+      const done = new Set(
+        (
+          await pool.query<{ item_id: string }>(
+            'select item_id from progress where user_id = $1 and course_id = $2',
+            [plain.student_id, plain.course_id],
+          )
+        ).rows.map((r) => r.item_id),
+      );
+      const fresh = (docs.get(plain.course_id)!.modules as Document[])
+        .flatMap((m) => m.lessons as Document[])
+        .find((l) => typeof l.legacy_id === 'number' && !done.has(l.lesson_id as string))!;
+      // A completion recorded after the upgrade.
+      await pool.query(
+        `insert into progress (user_id, course_id, item_type, item_id) values ($1, $2, 'lesson', $3)`,
+        [plain.student_id, plain.course_id, fresh.lesson_id],
+      );
+      const rowsNow = async () =>
+        (
+          await pool.query(
+            `select user_id, course_id, item_type, item_id, score::text, completed_at from progress
+             order by user_id, course_id, item_type, item_id`,
+          )
+        ).rows;
+      const before = await rowsNow();
+
+      await migrate(databaseUrl, 'down', undefined, { contents });
+      const legacy = await pool.query('select completed_lessons from enrollments where id = $1', [
+        plain.enrollment_id,
+      ]);
+      expect(legacy.rows[0].completed_lessons).toContain(fresh.legacy_id);
+      expect(legacy.rows[0].completed_lessons).toEqual(
+        expect.arrayContaining(plain.completed_lessons),
+      );
+
+      await migrate(databaseUrl, 'up');
+      const summary = await backfillProgress({ pool, contents });
+      expect(summary.progressRowsInserted).toBe(0);
+      expect(await rowsNow()).toEqual(before);
     }, 60_000);
   });
 });

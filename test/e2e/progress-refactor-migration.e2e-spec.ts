@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { ObjectId } from 'bson';
+import { Collection, MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { migrate } from '../../scripts/lib/migrations';
+import { RollbackPreparation } from '../../scripts/lib/rollback-fold';
 
 const LEGACY = 'Migration20260101000000LegacySchema';
 const LEGACY_COLUMNS = [
@@ -22,8 +25,12 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
   const dbUrl = new URL(serverUrl.toString());
   dbUrl.pathname = `/${name}`;
   let db: Client;
+  let mongo: MongoClient;
+  let contents: Collection;
 
   beforeAll(async () => {
+    mongo = await MongoClient.connect(process.env.MONGODB_URI as string);
+    contents = mongo.db(name).collection('course_content');
     const admin = new Client({ connectionString: serverUrl.toString() });
     await admin.connect();
     await admin.query(`create database "${name}"`);
@@ -34,6 +41,8 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
   });
 
   afterAll(async () => {
+    await contents.deleteMany({});
+    await mongo.close();
     await db.end();
     const admin = new Client({ connectionString: serverUrl.toString() });
     await admin.connect();
@@ -100,7 +109,10 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
       [courseId, 'aaaaaaaaaaaaaaaaaaaaaaaa'],
     );
 
-    await migrate(dbUrl.toString(), 'down');
+    await expect(migrate(dbUrl.toString(), 'down')).rejects.toThrow(
+      /needs the content documents: run "npm run migration:down" with MONGODB_URI set/,
+    );
+    await migrate(dbUrl.toString(), 'down', undefined, { contents });
     expect(await legacyState()).toEqual(before);
     expect((await db.query('select count(*)::int as n from progress')).rows[0].n).toBe(1);
 
@@ -111,9 +123,110 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
     expect(await enrollmentColumns()).not.toContain('completed_lessons');
   });
 
+  it('folds completions recorded since the upgrade back into the legacy arrays on down', async () => {
+    const course = (await db.query(`select id from courses where title = 'Legacy'`)).rows[0].id;
+    const oid = () => new ObjectId().toHexString();
+    const lesson = (legacy_id: number | undefined, order: number) => ({
+      lesson_id: oid(),
+      ...(legacy_id === undefined ? {} : { legacy_id }),
+      title: `Lesson ${order}`,
+      type: 'text',
+      content: '',
+      duration_minutes: 5,
+      order,
+      is_preview: false,
+      is_active: true,
+      resources: [],
+    });
+    const lessons = [1, 2, 3, 4].map((n) => lesson(n, n));
+    const created = lesson(undefined, 5);
+    const quiz = { quiz_id: oid(), legacy_id: 7, title: 'Quiz', order: 6, is_active: true };
+    await contents.insertOne({
+      course_id: course,
+      version: 3,
+      modules: [
+        {
+          module_id: oid(),
+          legacy_id: 1,
+          title: 'One',
+          order: 1,
+          is_published: true,
+          is_active: true,
+          lessons: [...lessons, created],
+          quizzes: [quiz],
+          summaries: [],
+        },
+      ],
+      metadata: {},
+    });
+    const complete = (user: number, type: string, id: string, score: number | null = null) =>
+      db.query(
+        `insert into progress (user_id, course_id, item_type, item_id, score)
+         values ($1, $2, $3, $4, $5)`,
+        [user, course, type, id, score],
+      );
+    await complete(10, 'lesson', lessons[3].lesson_id);
+    await complete(10, 'quiz', quiz.quiz_id, 90);
+    await complete(10, 'lesson', created.lesson_id);
+    await complete(12, 'lesson', lessons[0].lesson_id);
+
+    const prepared: RollbackPreparation[] = [];
+    await migrate(dbUrl.toString(), 'down', undefined, {
+      contents,
+      onRollbackPrepared: (p) => prepared.push(p),
+    });
+    const after = await legacyState();
+    // Student 10: one lesson and a better quiz score since the upgrade; 3 of 6 counted items
+    // have rows, below the archived 60 %, which stays.
+    expect(after[0]).toMatchObject({
+      completed_lessons: [1, 2, 3, 4],
+      completed_quizzes: [7],
+      quiz_scores: { '7': 90 },
+      total_modules: 1,
+      total_lessons: 5,
+      completion_percentage: '60.00',
+    });
+    // Student 11: nothing new, restored exactly as archived.
+    expect(after[1]).toMatchObject({
+      completed_lessons: [4],
+      completed_quizzes: [],
+      quiz_scores: null,
+      total_modules: 2,
+      total_lessons: 5,
+      completion_percentage: '20.00',
+    });
+    // Student 12 had nothing in the legacy columns.
+    expect(after[2]).toMatchObject({
+      completed_lessons: [1],
+      completed_quizzes: [],
+      quiz_scores: null,
+      total_lessons: 5,
+      completion_percentage: '16.67',
+    });
+    expect(prepared[0].unfolded).toHaveLength(2);
+    expect(prepared[0].unfolded).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          user_id: 10,
+          item_id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+          reason: 'not_in_content',
+        }),
+        expect.objectContaining({
+          user_id: 10,
+          item_id: created.lesson_id,
+          reason: 'no_legacy_id',
+        }),
+      ]),
+    );
+    const leftovers = await db.query(`select to_regclass('rollback_content_items') as t`);
+    expect(leftovers.rows[0].t).toBeNull();
+    expect((await db.query('select count(*)::int as n from progress')).rows[0].n).toBe(5);
+    await migrate(dbUrl.toString(), 'up');
+  });
+
   it('can revert every migration, keeping the progress rows, and apply them again', async () => {
-    await migrate(dbUrl.toString(), 'down', 0 as never);
-    expect((await db.query('select count(*)::int as n from progress')).rows[0].n).toBe(1);
+    await migrate(dbUrl.toString(), 'down', 0 as never, { contents });
+    expect((await db.query('select count(*)::int as n from progress')).rows[0].n).toBe(5);
     await migrate(dbUrl.toString(), 'up');
     expect((await enrollmentColumns()).length).toBeGreaterThan(0);
     const key = await db.query(
