@@ -9,9 +9,10 @@ import { CasMode, migrateToObjectId, transformContentDocument } from './lib/obje
 import {
   CONTENT_COLLECTION,
   UsageError,
+  connectMongo,
   createProgressReporter,
   intOption,
-  redactUrl,
+  ProgressReporter,
   runCli,
   stopSignal,
 } from './lib/ops-cli';
@@ -298,26 +299,41 @@ function printRoundTrips(prefix: string, docs: number, naive: Run, batched: Run)
   );
 }
 
-async function oneUpdatePerDocument(
+/** Times one approach and counts what it sent, with a progress line. */
+async function measure(
+  client: MongoClient,
+  label: string,
+  docs: number,
+  body: (progress: ProgressReporter) => Promise<Omit<Run, 'seconds' | 'counts'>>,
+): Promise<Run> {
+  const progress = progressFor(label, docs);
+  const counter = countCommands(client);
+  const start = performance.now();
+  try {
+    const result = await body(progress);
+    return { ...result, seconds: (performance.now() - start) / 1000, counts: counter.stop() };
+  } finally {
+    progress.stop();
+  }
+}
+
+function oneUpdatePerDocument(
   client: MongoClient,
   collection: Collection,
   docs: number,
   signal: AbortSignal,
 ): Promise<Run> {
-  const progress = progressFor('one update per document', docs);
-  const counter = countCommands(client);
-  const start = performance.now();
-  let changed = 0;
-  for await (const doc of collection.find({})) {
-    throwIfStopped(signal);
-    const result = transformContentDocument(doc);
-    if (!result.changed) continue;
-    await collection.updateOne({ _id: doc._id }, { $set: result.set });
-    progress.update(++changed);
-  }
-  const seconds = (performance.now() - start) / 1000;
-  progress.stop();
-  return { seconds, changed, counts: counter.stop() };
+  return measure(client, 'one update per document', docs, async (progress) => {
+    let changed = 0;
+    for await (const doc of collection.find({})) {
+      throwIfStopped(signal);
+      const result = transformContentDocument(doc);
+      if (!result.changed) continue;
+      await collection.updateOne({ _id: doc._id }, { $set: result.set });
+      progress.update(++changed);
+    }
+    return { changed };
+  });
 }
 
 async function migrateObjectId(
@@ -326,24 +342,16 @@ async function migrateObjectId(
   settings: Settings,
   docs: number,
 ): Promise<Run> {
-  const progress = progressFor('migrate:objectid', docs);
-  const counter = countCommands(client);
-  const start = performance.now();
-  const summary = await migrateToObjectId({
-    collection,
-    ...settings,
-    onProgress: (p) => progress.update(p.changed),
+  const run = await measure(client, 'migrate:objectid', docs, async (progress) => {
+    const summary = await migrateToObjectId({
+      collection,
+      ...settings,
+      onProgress: (p) => progress.update(p.changed),
+    });
+    return { changed: summary.changed, retries: summary.retries, failed: summary.failed };
   });
-  const seconds = (performance.now() - start) / 1000;
-  progress.stop();
   throwIfStopped(settings.signal);
-  return {
-    seconds,
-    changed: summary.changed,
-    counts: counter.stop(),
-    retries: summary.retries,
-    failed: summary.failed,
-  };
+  return run;
 }
 
 /** The default size runs for many minutes: a line a minute shows it is still going. */
@@ -382,21 +390,12 @@ async function generate(
  * whose hello takes longer than connectTimeoutMS: the timeouts wait for a slow server, while
  * server selection still fails fast when there is none.
  */
-async function connect(uri: string): Promise<MongoClient> {
-  const client = new MongoClient(uri, {
+function connect(uri: string): Promise<MongoClient> {
+  return connectMongo(uri, 30_000, {
     monitorCommands: true,
-    serverSelectionTimeoutMS: 30_000,
     connectTimeoutMS: 600_000,
     socketTimeoutMS: 0,
   });
-  try {
-    await client.connect();
-    await client.db().command({ ping: 1 });
-    return client;
-  } catch (error) {
-    await client.close().catch(() => undefined);
-    throw new Error(`MongoDB unreachable at ${redactUrl(uri)}: ${messageOf(error)}`);
-  }
 }
 
 /** The embedded server has no `dropDatabase`; emptying the collection is what it can do. */

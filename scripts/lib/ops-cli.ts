@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { MongoClient } from 'mongodb';
+import { MongoClient, MongoClientOptions } from 'mongodb';
 import {
   closeSync,
   existsSync,
@@ -132,13 +132,21 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Connects with bounded waits and fails with a message naming the server when it is down. */
-export async function connectMongo(uri: string, timeoutMs: number): Promise<MongoClient> {
+/**
+ * Connects with bounded waits and fails with a message naming the server when it is down.
+ * `options` override the defaults (a benchmark monitors commands and waits longer).
+ */
+export async function connectMongo(
+  uri: string,
+  timeoutMs: number,
+  options: MongoClientOptions = {},
+): Promise<MongoClient> {
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
     // Bulk writes of whole content trees take longer than an API call.
     socketTimeoutMS: Math.max(60_000, timeoutMs * 20),
+    ...options,
   });
   try {
     await client.connect();
