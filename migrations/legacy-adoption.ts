@@ -3,6 +3,8 @@ import {
   CERTIFICATE_NUMBER_BYTES,
   formatCertificateNumber,
 } from '../src/certificates/domain/certificate-number';
+import { COURSE_STATUSES } from '../src/courses/domain/course-status';
+import { ENROLLMENT_STATUSES } from '../src/enrollments/domain/enrollment-transitions';
 
 /*
  * Adopting the tables a legacy service left behind, instead of `create table if not exists` doing
@@ -21,9 +23,6 @@ export const TABLE_NAMES: readonly TableName[] = ['courses', 'enrollments', 'cer
 
 type Row = Record<string, unknown>;
 export type RunSql = (sql: string, params?: unknown[]) => Promise<Row[]>;
-
-const COURSE_STATUSES = ['draft', 'published', 'archived'];
-const ENROLLMENT_STATUSES = ['active', 'completed', 'dropped', 'suspended'];
 
 type Kind =
   'integer' | 'text' | 'status' | 'timestamptz' | 'numeric' | 'integer[]' | 'jsonb' | 'boolean';

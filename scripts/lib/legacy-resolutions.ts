@@ -3,11 +3,12 @@ import { Collection } from 'mongodb';
 import { Pool } from 'pg';
 import {
   BackfillReportEntry,
-  buildLegacyIndex,
+  ContentCache,
   LegacyIndex,
   legacyCandidates,
   legacyCompletedAt,
   LegacyItemType,
+  LEGACY_PROGRESS_COLUMNS,
   LegacyProgressRow,
   legacyScore,
   legacyScores,
@@ -157,9 +158,7 @@ export interface ResolutionSummary {
 }
 
 const SELECT_ARCHIVED = `
-  select enrollment_id, student_id, course_id, enrollment_status, completion_percentage,
-    completed_modules, completed_lessons, completed_quizzes, quiz_scores, enrollment_completed_at,
-    enrollment_last_accessed_at, archived_at
+  select ${LEGACY_PROGRESS_COLUMNS}
   from enrollment_progress_legacy
   where enrollment_id = any($1::int[])`;
 
@@ -180,10 +179,9 @@ export async function applyResolutions(options: {
     [...new Set(resolutions.map((r) => r.enrollment_id))],
   ]);
   const rows = new Map(archived.rows.map((r) => [r.enrollment_id, r]));
-  const docs = await contents
-    .find({ course_id: { $in: [...new Set(archived.rows.map((r) => r.course_id))] } })
-    .toArray();
-  const indexes = new Map(docs.map((d) => [d.course_id as number, buildLegacyIndex(d)]));
+  const indexes = await new ContentCache(contents).get([
+    ...new Set(archived.rows.map((r) => r.course_id)),
+  ]);
 
   const entries: BackfillReportEntry[] = [];
   const planned: { resolution: Resolution; row: ProgressRowInput }[] = [];

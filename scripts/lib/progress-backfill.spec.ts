@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import {
   backfillProgress,
   buildLegacyIndex,
+  ContentCache,
   LegacyProgressRow,
   legacyCompletedAt,
   normalizeScore,
@@ -241,5 +242,23 @@ describe('backfillProgress', () => {
       }),
     ).rejects.toThrow('commit failed');
     expect(reported).toEqual(['not_in_content']);
+  });
+});
+
+describe('ContentCache', () => {
+  it('returns every requested course even when they are more than it keeps', async () => {
+    const docs = [1, 2, 3].map((course_id) => ({ ...migratedDoc, course_id }));
+    const contents = {
+      find: (q: { course_id: { $in: number[] } }) => ({
+        toArray: () => Promise.resolve(docs.filter((d) => q.course_id.$in.includes(d.course_id))),
+      }),
+    } as unknown as Collection;
+    const indexes = await new ContentCache(contents, 2).get([1, 2, 3, 4]);
+    expect([...indexes.entries()].map(([id, index]) => [id, index?.migrated])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, undefined],
+    ]);
   });
 });

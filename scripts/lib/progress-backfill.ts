@@ -410,10 +410,13 @@ export interface BackfillSummary extends BackfillProgress {
   elapsedMs: number;
 }
 
+/** The archive's columns a LegacyProgressRow holds. */
+export const LEGACY_PROGRESS_COLUMNS = `enrollment_id, student_id, course_id, enrollment_status,
+  completion_percentage, completed_modules, completed_lessons, completed_quizzes, quiz_scores,
+  enrollment_completed_at, enrollment_last_accessed_at, archived_at`;
+
 const SELECT_BATCH = `
-  select enrollment_id, student_id, course_id, enrollment_status, completion_percentage,
-    completed_modules, completed_lessons,
-    completed_quizzes, quiz_scores, enrollment_completed_at, enrollment_last_accessed_at, archived_at
+  select ${LEGACY_PROGRESS_COLUMNS}
   from enrollment_progress_legacy
   where backfilled_at is null and enrollment_id > $1
   order by enrollment_id
@@ -589,23 +592,30 @@ async function countExisting(pool: Pool, rows: ProgressRowInput[]): Promise<numb
  * Content indexes by course id. Enrollments are read in id order, which in practice clusters
  * by course; a bounded cache keeps memory flat on a large run.
  */
-class ContentCache {
+export class ContentCache {
   private readonly entries = new Map<number, LegacyIndex | undefined>();
   constructor(
     private readonly contents: Collection,
     private readonly max = 500,
   ) {}
 
+  /** Indexes of `courseIds`, all of them even when they are more than the cache keeps. */
   async get(courseIds: number[]): Promise<Map<number, LegacyIndex | undefined>> {
-    const missing = courseIds.filter((id) => !this.entries.has(id));
+    const result = new Map<number, LegacyIndex | undefined>();
+    const missing: number[] = [];
+    for (const id of courseIds) {
+      if (this.entries.has(id)) result.set(id, this.entries.get(id));
+      else missing.push(id);
+    }
     if (missing.length > 0) {
       const docs = await this.contents.find({ course_id: { $in: missing } }).toArray();
       const found = new Map(docs.map((d) => [d.course_id as number, buildLegacyIndex(d)]));
       for (const id of missing) {
+        result.set(id, found.get(id));
         if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
         this.entries.set(id, found.get(id));
       }
     }
-    return new Map(courseIds.map((id) => [id, this.entries.get(id)]));
+    return result;
   }
 }
