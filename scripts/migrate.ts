@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { migrate, withOrm } from './lib/migrations';
-import { CONTENT_COLLECTION, connectMongo, openReport } from './lib/ops-cli';
+import { CONTENT_COLLECTION, connectMongo, openReport, runCli, UsageError } from './lib/ops-cli';
 
 const USAGE = `usage: migrate <up|down|pending|create> [--to <name>] [--name <name>] [--report FILE]
   up       apply pending migrations (all, or up to --to)
@@ -15,32 +16,49 @@ const USAGE = `usage: migrate <up|down|pending|create> [--to <name>] [--name <na
   create   write a blank migration file into migrations/ (add it to migrations/index.ts)
   env: DATABASE_URL (required), MONGODB_URI (for down)`;
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+const COMMANDS = ['up', 'down', 'pending', 'create'] as const;
 
-async function main(): Promise<void> {
-  const [command, ...args] = process.argv.slice(2);
-  if (command === undefined || [command, ...args].some((a) => a === '--help' || a === '-h')) {
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      to: { type: 'string' },
+      name: { type: 'string' },
+      report: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
     console.log(USAGE);
-    process.exitCode = command === undefined ? 2 : 0;
-    return;
+    return 0;
   }
+  const [command, ...extra] = positionals;
+  if (!COMMANDS.includes(command as (typeof COMMANDS)[number]))
+    throw new UsageError(
+      command === undefined ? 'a command is required' : `unknown command "${command}"`,
+    );
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const allowed: Record<string, string[]> = {
+    up: ['to'],
+    down: ['to', 'report'],
+    pending: [],
+    create: ['name'],
+  };
+  const stray = Object.keys(values).find((k) => k !== 'help' && !allowed[command].includes(k));
+  if (stray) throw new UsageError(`--${stray} does not apply to "${command}"`);
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('Invalid configuration: DATABASE_URL is required');
   switch (command) {
     case 'up': {
-      const to = option(args, '--to');
-      const names = await migrate(databaseUrl, command, to);
+      const names = await migrate(databaseUrl, 'up', values.to);
       console.log(names.length ? `up: ${names.join(', ')}` : 'up: nothing to do');
-      return;
+      return 0;
     }
-    case 'down': {
-      const to = option(args, '--to');
-      await down(databaseUrl, to === '0' ? (0 as never) : to, option(args, '--report'));
-      return;
-    }
+    case 'down':
+      await down(databaseUrl, values.to === '0' ? (0 as never) : values.to, values.report);
+      return 0;
     case 'pending':
       await withOrm(databaseUrl, async (orm) => {
         const pending = await orm.getMigrator().getPendingMigrations();
@@ -48,19 +66,15 @@ async function main(): Promise<void> {
           pending.length ? pending.map((m) => m.name).join('\n') : 'no pending migrations',
         );
       });
-      return;
-    case 'create':
+      return 0;
+    default:
       await withOrm(databaseUrl, async (orm) => {
-        const name = option(args, '--name');
         const result = await orm
           .getMigrator()
-          .createMigration(resolve('migrations'), true, false, name);
+          .createMigration(resolve('migrations'), true, false, values.name);
         console.log(`created migrations/${result.fileName}; add it to migrations/index.ts`);
       });
-      return;
-    default:
-      console.error(USAGE);
-      process.exitCode = 2;
+      return 0;
   }
 }
 
@@ -91,7 +105,4 @@ async function down(databaseUrl: string, to: string | undefined, reportPath?: st
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+runCli('migrate', USAGE, main);

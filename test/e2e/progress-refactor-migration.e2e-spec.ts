@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { ObjectId } from 'bson';
 import { Collection, MongoClient } from 'mongodb';
 import { Client } from 'pg';
@@ -223,6 +225,23 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
     expect((await db.query('select count(*)::int as n from progress')).rows[0].n).toBe(5);
     await migrate(dbUrl.toString(), 'up');
   });
+
+  it('refuses a malformed command line without reverting anything', async () => {
+    const before = await enrollmentColumns();
+    for (const args of [['down', '--to'], ['down', '--bogus'], ['down', 'extra'], ['sideways']]) {
+      const run = spawnSync(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', 'scripts/migrate.ts', ...args],
+        {
+          cwd: resolve(__dirname, '../..'),
+          env: { ...process.env, DATABASE_URL: dbUrl.toString() },
+        },
+      );
+      expect({ args, code: run.status }).toEqual({ args, code: 2 });
+      expect(run.stderr.toString()).toMatch(/^migrate: .*\nusage: migrate/m);
+    }
+    expect(await enrollmentColumns()).toEqual(before);
+  }, 60_000);
 
   it('can revert every migration, keeping the progress rows, and apply them again', async () => {
     await migrate(dbUrl.toString(), 'down', 0 as never, { contents });
