@@ -145,8 +145,12 @@ async function run(
       );
       const signal = stopSignal('stopping after this batch');
       const contents = client.db().collection(CONTENT_COLLECTION);
-      const write = (entry: BackfillReportEntry) =>
+      // Counted here, so the summary covers the backfill's lines and the resolutions' alike.
+      const byReason: Record<string, number> = {};
+      const write = (entry: BackfillReportEntry) => {
         report.write(dryRun ? { ...entry, dry_run: true } : entry);
+        byReason[entry.reason] = (byReason[entry.reason] ?? 0) + 1;
+      };
       const summary = await backfillProgress({
         pool,
         contents,
@@ -171,7 +175,7 @@ async function run(
             })
           : undefined;
       const seconds = summary.elapsedMs / 1000;
-      const reasons = Object.entries(summary.unmappedByReason)
+      const reasons = Object.entries(byReason)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ');
       console.log(
@@ -195,7 +199,7 @@ async function run(
             : options.resolutions
               ? ['  resolutions not applied: the run stopped early, rerun to finish first']
               : []),
-          `  report entries ${summary.reportEntries}${reasons ? ` (${reasons})` : ''}` +
+          `  report entries ${report.lines}${reasons ? ` (${reasons})` : ''}` +
             `${report.lines ? ` -> ${reportPath}` : ''}`,
           `  elapsed ${seconds.toFixed(1)} s, ${(summary.scanned / Math.max(seconds, 0.001)).toFixed(0)} enrollments/s`,
         ].join('\n'),
