@@ -7,13 +7,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { API_PREFIX } from './common/http/api-prefix';
 import { acceptJsonBodiesOnly } from './common/json-body';
 import { NoNulCharacterPipe } from './common/pipes/no-nul-character.pipe';
 import { refineOpenApi } from './common/openapi';
 import { validationOptions } from './common/validation-options';
 import { AppConfig } from './config/app-config';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX };
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Builds the application exactly as production runs it; tests call this too. */

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -10,9 +11,8 @@ import {
   Post,
   Put,
   Query,
-  Res,
+  UseInterceptors,
 } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -25,17 +25,8 @@ import { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseIntIdPipe, ParseObjectIdPipe } from '../common/pipes/id-params.pipe';
-import { ContentWrite, CourseContentService } from './course-content.service';
-import {
-  addItem,
-  addModule,
-  addResource,
-  replaceContent,
-  updateItem,
-  updateModule,
-  updateResource,
-} from './domain/content-tree';
-import { ContentView } from './domain/content-view';
+import { ContentHttpInterceptor } from './course-content.http';
+import { CallerView, ContentWrite, CourseContentService } from './course-content.service';
 import {
   ContentQueryDto,
   CreateLessonDto,
@@ -51,15 +42,8 @@ import {
   UpdateSummaryDto,
 } from './dto/content-input.dto';
 import { CourseContentResponseDto } from './dto/content-response.dto';
-import { etagOf, noneMatchHits, parseIfMatch } from './http-preconditions';
 
-const IF_MATCH = ApiHeader({
-  name: 'If-Match',
-  required: false,
-  description: 'ETag ("<version>") the edit is based on; a newer document answers 412',
-});
-const WRITE_ERRORS = ApiErrors(400, 401, 403, 404, 409, 412, 413);
-const WRITE_OK = ApiOkResponse({
+const UPDATED = ApiOkResponse({
   type: CourseContentResponseDto,
   description: 'The full content document (all items); the new version is in ETag',
 });
@@ -67,12 +51,30 @@ const CREATED = ApiCreatedResponse({
   type: CourseContentResponseDto,
   description: 'The full content document; Location names the created item',
 });
+const DEACTIVATED = applyDecorators(
+  HttpCode(200),
+  ApiOkResponse({ type: CourseContentResponseDto, description: 'Soft delete: is_active=false' }),
+);
 
-type Reply = FastifyReply;
+/** A write: by the course owner or an admin, pinned to a version by If-Match if the caller likes. */
+function Write(answer: MethodDecorator): MethodDecorator {
+  return applyDecorators(
+    Roles('instructor', 'admin'),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: 'ETag ("<version>") the edit is based on; a newer document answers 412',
+    }),
+    answer,
+    ApiErrors(400, 401, 403, 404, 409, 412, 413),
+  );
+}
 
+/** Headers (ETag, Location, 304) come from ContentHttpInterceptor, for every route alike. */
 @ApiTags('course content')
 @ApiBearerAuth()
 @Controller('courses/:courseId/content')
+@UseInterceptors(ContentHttpInterceptor)
 export class CourseContentController {
   constructor(private readonly content: CourseContentService) {}
 
@@ -91,309 +93,189 @@ export class CourseContentController {
       'changes it without changing the version)',
   })
   @ApiErrors(400, 401, 403, 404)
-  async get(
+  get(
     @CurrentUser() caller: AuthUser | undefined,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Query() query: ContentQueryDto,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<string | undefined> {
-    const { json, version, cache, revalidatable } = await this.content.read(
-      caller,
-      courseId,
-      query.include_inactive ?? false,
-    );
-    reply.header('ETag', etagOf(version)).header('X-Cache', cache).header('Vary', 'Authorization');
-    if (revalidatable && noneMatchHits(ifNoneMatch, version)) {
-      reply.status(304);
-      return undefined;
-    }
-    reply.type('application/json; charset=utf-8');
-    return json;
+  ): Promise<CallerView> {
+    return this.content.view(caller, courseId, query.include_inactive ?? false);
   }
 
   @Put()
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @WRITE_OK
-  @WRITE_ERRORS
-  async replace(
+  @Write(UPDATED)
+  replace(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Body() dto: ReplaceContentDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      replaceContent(c, dto),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    return this.content.replace(caller, courseId, dto, ifMatch);
   }
 
   @Post('modules')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @CREATED
-  @WRITE_ERRORS
-  async addModule(
+  @Write(CREATED)
+  addModule(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Body() dto: CreateModuleDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      addModule(c, dto),
-    );
-    return respond(reply, result, courseId, (id) => `modules/${id}`);
+  ): Promise<ContentWrite> {
+    return this.content.add(caller, courseId, 'module', {}, dto, ifMatch);
   }
 
   @Patch('modules/:moduleId')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @WRITE_OK
-  @WRITE_ERRORS
-  async updateModule(
+  @Write(UPDATED)
+  updateModule(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Body() dto: UpdateModuleDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateModule(c, moduleId, dto),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    return this.content.update(caller, courseId, 'module', { id: moduleId }, dto, ifMatch);
   }
 
   @Delete('modules/:moduleId')
-  @HttpCode(200)
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @ApiOkResponse({ type: CourseContentResponseDto, description: 'Soft delete: is_active=false' })
-  @WRITE_ERRORS
-  async deleteModule(
+  @Write(DEACTIVATED)
+  deleteModule(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateModule(c, moduleId, { is_active: false }),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    return this.content.deactivate(caller, courseId, 'module', { id: moduleId }, ifMatch);
   }
 
   @Post('modules/:moduleId/lessons')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @CREATED
-  @WRITE_ERRORS
-  async addLesson(
+  @Write(CREATED)
+  addLesson(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Body() dto: CreateLessonDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      addItem(c, moduleId, 'lesson', dto),
-    );
-    return respond(reply, result, courseId, (id) => `modules/${moduleId}/lessons/${id}`);
+  ): Promise<ContentWrite> {
+    return this.content.add(caller, courseId, 'lesson', { moduleId }, dto, ifMatch);
   }
 
   @Patch('modules/:moduleId/lessons/:lessonId')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @WRITE_OK
-  @WRITE_ERRORS
-  async updateLesson(
+  @Write(UPDATED)
+  updateLesson(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Param('lessonId', ParseObjectIdPipe) lessonId: string,
     @Body() dto: UpdateLessonDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateItem(c, moduleId, 'lesson', lessonId, dto),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    const at = { moduleId, id: lessonId };
+    return this.content.update(caller, courseId, 'lesson', at, dto, ifMatch);
   }
 
   @Delete('modules/:moduleId/lessons/:lessonId')
-  @HttpCode(200)
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @ApiOkResponse({ type: CourseContentResponseDto, description: 'Soft delete: is_active=false' })
-  @WRITE_ERRORS
-  async deleteLesson(
+  @Write(DEACTIVATED)
+  deleteLesson(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Param('lessonId', ParseObjectIdPipe) lessonId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateItem(c, moduleId, 'lesson', lessonId, { is_active: false }),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    return this.content.deactivate(caller, courseId, 'lesson', { moduleId, id: lessonId }, ifMatch);
   }
 
   @Post('modules/:moduleId/quizzes')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @CREATED
-  @WRITE_ERRORS
-  async addQuiz(
+  @Write(CREATED)
+  addQuiz(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Body() dto: CreateQuizDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      addItem(c, moduleId, 'quiz', dto),
-    );
-    return respond(reply, result, courseId, (id) => `modules/${moduleId}/quizzes/${id}`);
+  ): Promise<ContentWrite> {
+    return this.content.add(caller, courseId, 'quiz', { moduleId }, dto, ifMatch);
   }
 
   @Patch('modules/:moduleId/quizzes/:quizId')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @WRITE_OK
-  @WRITE_ERRORS
-  async updateQuiz(
+  @Write(UPDATED)
+  updateQuiz(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Param('quizId', ParseObjectIdPipe) quizId: string,
     @Body() dto: UpdateQuizDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateItem(c, moduleId, 'quiz', quizId, dto),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    return this.content.update(caller, courseId, 'quiz', { moduleId, id: quizId }, dto, ifMatch);
   }
 
   @Delete('modules/:moduleId/quizzes/:quizId')
-  @HttpCode(200)
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @ApiOkResponse({ type: CourseContentResponseDto, description: 'Soft delete: is_active=false' })
-  @WRITE_ERRORS
-  async deleteQuiz(
+  @Write(DEACTIVATED)
+  deleteQuiz(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Param('quizId', ParseObjectIdPipe) quizId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateItem(c, moduleId, 'quiz', quizId, { is_active: false }),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    return this.content.deactivate(caller, courseId, 'quiz', { moduleId, id: quizId }, ifMatch);
   }
 
   @Post('modules/:moduleId/summaries')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @CREATED
-  @WRITE_ERRORS
-  async addSummary(
+  @Write(CREATED)
+  addSummary(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Body() dto: CreateSummaryDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      addItem(c, moduleId, 'summary', dto),
-    );
-    return respond(reply, result, courseId, (id) => `modules/${moduleId}/summaries/${id}`);
+  ): Promise<ContentWrite> {
+    return this.content.add(caller, courseId, 'summary', { moduleId }, dto, ifMatch);
   }
 
   @Patch('modules/:moduleId/summaries/:summaryId')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @WRITE_OK
-  @WRITE_ERRORS
-  async updateSummary(
+  @Write(UPDATED)
+  updateSummary(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Param('summaryId', ParseObjectIdPipe) summaryId: string,
     @Body() dto: UpdateSummaryDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateItem(c, moduleId, 'summary', summaryId, dto),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    const at = { moduleId, id: summaryId };
+    return this.content.update(caller, courseId, 'summary', at, dto, ifMatch);
   }
 
   @Delete('modules/:moduleId/summaries/:summaryId')
-  @HttpCode(200)
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @ApiOkResponse({ type: CourseContentResponseDto, description: 'Soft delete: is_active=false' })
-  @WRITE_ERRORS
-  async deleteSummary(
+  @Write(DEACTIVATED)
+  deleteSummary(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Param('summaryId', ParseObjectIdPipe) summaryId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateItem(c, moduleId, 'summary', summaryId, { is_active: false }),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    const at = { moduleId, id: summaryId };
+    return this.content.deactivate(caller, courseId, 'summary', at, ifMatch);
   }
 
   @Post('modules/:moduleId/lessons/:lessonId/resources')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @CREATED
-  @WRITE_ERRORS
-  async addResource(
+  @Write(CREATED)
+  addResource(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Param('lessonId', ParseObjectIdPipe) lessonId: string,
     @Body() dto: CreateResourceDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      addResource(c, moduleId, lessonId, dto),
-    );
-    return respond(
-      reply,
-      result,
-      courseId,
-      (id) => `modules/${moduleId}/lessons/${lessonId}/resources/${id}`,
-    );
+  ): Promise<ContentWrite> {
+    return this.content.add(caller, courseId, 'resource', { moduleId, lessonId }, dto, ifMatch);
   }
 
   @Patch('modules/:moduleId/lessons/:lessonId/resources/:resourceId')
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @WRITE_OK
-  @WRITE_ERRORS
-  async updateResource(
+  @Write(UPDATED)
+  updateResource(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
@@ -401,46 +283,22 @@ export class CourseContentController {
     @Param('resourceId', ParseObjectIdPipe) resourceId: string,
     @Body() dto: UpdateResourceDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateResource(c, moduleId, lessonId, resourceId, dto),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    const at = { moduleId, lessonId, id: resourceId };
+    return this.content.update(caller, courseId, 'resource', at, dto, ifMatch);
   }
 
   @Delete('modules/:moduleId/lessons/:lessonId/resources/:resourceId')
-  @HttpCode(200)
-  @Roles('instructor', 'admin')
-  @IF_MATCH
-  @ApiOkResponse({ type: CourseContentResponseDto, description: 'Soft delete: is_active=false' })
-  @WRITE_ERRORS
-  async deleteResource(
+  @Write(DEACTIVATED)
+  deleteResource(
     @CurrentUser() caller: AuthUser,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Param('moduleId', ParseObjectIdPipe) moduleId: string,
     @Param('lessonId', ParseObjectIdPipe) lessonId: string,
     @Param('resourceId', ParseObjectIdPipe) resourceId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ): Promise<ContentView> {
-    const result = await this.content.write(caller, courseId, parseIfMatch(ifMatch), (c) =>
-      updateResource(c, moduleId, lessonId, resourceId, { is_active: false }),
-    );
-    return respond(reply, result, courseId);
+  ): Promise<ContentWrite> {
+    const at = { moduleId, lessonId, id: resourceId };
+    return this.content.deactivate(caller, courseId, 'resource', at, ifMatch);
   }
-}
-
-/** Sets the new ETag (and Location for a created item) and returns the document. */
-function respond(
-  reply: Reply,
-  result: ContentWrite,
-  courseId: number,
-  location?: (id: string) => string,
-): ContentView {
-  reply.header('ETag', etagOf(result.view.version));
-  if (location && result.createdId) {
-    reply.header('Location', `/api/v1/courses/${courseId}/content/${location(result.createdId)}`);
-  }
-  return result.view;
 }

@@ -1,10 +1,22 @@
-import { Schema } from 'mongoose';
+import { Schema, SchemaDefinition } from 'mongoose';
+import {
+  ContentMetadata,
+  CourseContent,
+  Lesson,
+  Module,
+  Quiz,
+  Resource,
+  Summary,
+} from './domain/content.types';
 
 export const COURSE_CONTENT_MODEL = 'CourseContent';
 
 const options = { _id: false, versionKey: false } as const;
 
-const ResourceSchema = new Schema(
+/** Every field of `T`, each once: the schema cannot leave out one the type has, nor add one. */
+type FieldsOf<T> = Required<SchemaDefinition<T>>;
+
+const ResourceSchema = new Schema<Resource>(
   {
     resource_id: { type: String, required: true },
     name: { type: String, required: true },
@@ -12,11 +24,11 @@ const ResourceSchema = new Schema(
     type: { type: String, required: true },
     is_active: { type: Boolean, required: true },
     legacy_id: Number,
-  },
+  } satisfies FieldsOf<Resource>,
   options,
 );
 
-const LessonSchema = new Schema(
+const LessonSchema = new Schema<Lesson>(
   {
     lesson_id: { type: String, required: true },
     title: { type: String, required: true },
@@ -28,11 +40,11 @@ const LessonSchema = new Schema(
     is_active: { type: Boolean, required: true },
     resources: { type: [ResourceSchema], default: [] },
     legacy_id: Number,
-  },
+  } satisfies FieldsOf<Lesson>,
   options,
 );
 
-const QuizSchema = new Schema(
+const QuizSchema = new Schema<Quiz>(
   {
     quiz_id: { type: String, required: true },
     title: { type: String, required: true },
@@ -40,11 +52,11 @@ const QuizSchema = new Schema(
     passing_score: { type: Number, default: null },
     is_active: { type: Boolean, required: true },
     legacy_id: Number,
-  },
+  } satisfies FieldsOf<Quiz>,
   options,
 );
 
-const SummarySchema = new Schema(
+const SummarySchema = new Schema<Summary>(
   {
     summary_id: { type: String, required: true },
     title: { type: String, required: true },
@@ -52,11 +64,11 @@ const SummarySchema = new Schema(
     order: { type: Number, required: true },
     is_active: { type: Boolean, required: true },
     legacy_id: Number,
-  },
+  } satisfies FieldsOf<Summary>,
   options,
 );
 
-const ModuleSchema = new Schema(
+const ModuleSchema = new Schema<Module>(
   {
     module_id: { type: String, required: true },
     title: { type: String, required: true },
@@ -68,7 +80,7 @@ const ModuleSchema = new Schema(
     quizzes: { type: [QuizSchema], default: [] },
     summaries: { type: [SummarySchema], default: [] },
     legacy_id: Number,
-  },
+  } satisfies FieldsOf<Module>,
   options,
 );
 
@@ -78,7 +90,7 @@ const ModuleSchema = new Schema(
  * document an older writer left in another shape is normalized (content-normalize.ts), never
  * cast or rejected here.
  */
-export const CourseContentSchema = new Schema(
+export const CourseContentSchema = new Schema<CourseContent>(
   {
     course_id: { type: Number, required: true },
     version: { type: Number, required: true, default: 0 },
@@ -90,10 +102,10 @@ export const CourseContentSchema = new Schema(
       total_summaries: { type: Number, default: 0 },
       total_duration_hours: { type: Number, default: 0 },
       tags: { type: [String], default: [] },
-    },
+    } satisfies FieldsOf<ContentMetadata>,
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
-  },
+  } satisfies FieldsOf<CourseContent>,
   { collection: 'course_content', versionKey: false, minimize: false, strict: 'throw' },
 );
 CourseContentSchema.index({ course_id: 1 }, { unique: true });

@@ -11,21 +11,45 @@ import { EnrollmentsService } from '../enrollments/enrollments.service';
 import { CourseContentReader } from './course-content.reader';
 import { CourseContentRepository } from './course-content.repository';
 import { DroppedValue } from './domain/content-normalize';
-import { CONTENT_LIMITS, emptyContent, finalizeContent } from './domain/content-tree';
+import {
+  addUnder,
+  AddressOf,
+  CONTENT_LIMITS,
+  ContentInput,
+  ContentKind,
+  ContentKinds,
+  deactivate,
+  emptyContent,
+  finalizeContent,
+  ParentOf,
+  replaceContent,
+  updateAt,
+} from './domain/content-tree';
 import { CourseContent } from './domain/content.types';
-import { ContentAudience, ContentView, viewContent } from './domain/content-view';
+import { ContentAudience, viewContent } from './domain/content-view';
+import { CourseContentResponseDto } from './dto/content-response.dto';
+import { parseIfMatch } from './course-content.http';
 
 /** Enough for dozens of simultaneous writers to one course; each round lets one of them win. */
 const MAX_WRITE_ATTEMPTS = 60;
 
-export interface ContentWrite {
-  view: ContentView;
-  /** Id of the item a POST created, for the Location header. */
-  createdId?: string;
+/** What a POST created: its course and kind, the ids of what it sits in, and its own id. */
+export interface CreatedItem {
+  courseId: number;
+  kind: ContentKind;
+  moduleId?: string;
+  lessonId?: string;
+  id: string;
 }
 
-export interface ContentResult {
-  /** The caller's view, already serialized: on a cache hit it is computed once per version. */
+/** What every write answers: the whole tree as its managers see it, at its new version. */
+export interface ContentWrite {
+  view: CourseContentResponseDto;
+  created?: CreatedItem;
+}
+
+/** The content one caller may see, already serialized: on a cache hit, once per version. */
+export interface CallerView {
   json: string;
   version: number;
   cache: 'HIT' | 'MISS';
@@ -37,11 +61,11 @@ export interface ContentResult {
   revalidatable: boolean;
 }
 
-/** An edit of the tree: takes the current document, returns the new one (and a created id). */
-export type ContentEdit = (
-  current: CourseContent,
-) => CourseContent | { content: CourseContent; id: string };
-
+/**
+ * Reads and edits of a course's content tree. Every edit takes `ifMatch`, the If-Match header
+ * as sent, with which a caller pins the version its edit was based on. It is parsed here, not by
+ * a pipe, so that an invalid path or body is reported before a malformed If-Match.
+ */
 @Injectable()
 export class CourseContentService {
   private readonly logger = new Logger(CourseContentService.name);
@@ -55,11 +79,11 @@ export class CourseContentService {
   ) {}
 
   /** The part of the content the caller may see, served through the cache. */
-  async read(
+  async view(
     caller: AuthUser | undefined,
     courseId: number,
     includeInactive: boolean,
-  ): Promise<ContentResult> {
+  ): Promise<CallerView> {
     const course = await this.courses.findReadable(caller, courseId);
     const [audience, { snapshot, cache }] = await Promise.all([
       this.audience(caller, course),
@@ -83,32 +107,87 @@ export class CourseContentService {
     return { json, version: snapshot.content.version, cache, revalidatable };
   }
 
-  /**
-   * Applies an edit as one compare-and-set on `version`: read, edit with the pure
-   * tree functions, write only if nobody wrote in between, otherwise start over. With `ifMatch`
-   * a caller pins the version its edit was based on, and a newer document is a 412.
-   */
-  async write(
+  /** PUT of the whole tree: what it omits stays, inactive. */
+  async replace(
     caller: AuthUser,
     courseId: number,
-    ifMatch: number | undefined,
-    edit: ContentEdit,
+    input: ContentInput,
+    ifMatch: string | undefined,
   ): Promise<ContentWrite> {
+    const { view } = await this.write(caller, courseId, ifMatch, (current) => ({
+      content: replaceContent(current, input),
+    }));
+    return { view };
+  }
+
+  async add<K extends ContentKind>(
+    caller: AuthUser,
+    courseId: number,
+    kind: K,
+    parent: ParentOf<K>,
+    input: ContentKinds[K]['input'],
+    ifMatch: string | undefined,
+  ): Promise<ContentWrite> {
+    const { view, edited } = await this.write(caller, courseId, ifMatch, (current) =>
+      addUnder(current, kind, parent, input),
+    );
+    return { view, created: { courseId, kind, ...parent, id: edited.id } };
+  }
+
+  async update<K extends ContentKind>(
+    caller: AuthUser,
+    courseId: number,
+    kind: K,
+    at: AddressOf<K>,
+    patch: ContentKinds[K]['patch'],
+    ifMatch: string | undefined,
+  ): Promise<ContentWrite> {
+    const { view } = await this.write(caller, courseId, ifMatch, (current) => ({
+      content: updateAt(current, kind, at, patch),
+    }));
+    return { view };
+  }
+
+  /** Soft delete, the only delete of content there is. */
+  async deactivate<K extends ContentKind>(
+    caller: AuthUser,
+    courseId: number,
+    kind: K,
+    at: AddressOf<K>,
+    ifMatch: string | undefined,
+  ): Promise<ContentWrite> {
+    const { view } = await this.write(caller, courseId, ifMatch, (current) => ({
+      content: deactivate(current, kind, at),
+    }));
+    return { view };
+  }
+
+  /**
+   * Applies an edit as one compare-and-set on `version`: read, edit with the pure
+   * tree functions, write only if nobody wrote in between, otherwise start over. A document newer
+   * than the version `ifMatch` pins is a 412.
+   */
+  private async write<E extends { content: CourseContent }>(
+    caller: AuthUser,
+    courseId: number,
+    ifMatch: string | undefined,
+    edit: (current: CourseContent) => E,
+  ): Promise<{ view: CourseContentResponseDto; edited: E }> {
+    const pinned = parseIfMatch(ifMatch);
     await this.courses.findManageable(caller, courseId);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const stored = await this.repository.findNormalized(courseId);
       const current = stored?.content ?? emptyContent(courseId, new Date());
-      if (ifMatch !== undefined && current.version !== ifMatch) {
+      if (pinned !== undefined && current.version !== pinned) {
         throw new DomainError(
           'precondition_failed',
           'VERSION_MISMATCH',
-          `The content is at version ${current.version}, not ${ifMatch}; reload and retry`,
+          `The content is at version ${current.version}, not ${pinned}; reload and retry`,
           { current_version: current.version },
         );
       }
       const edited = edit(current);
-      const { content, id } = 'content' in edited ? edited : { content: edited, id: undefined };
-      const next = finalizeContent({ ...content, version: current.version + 1 }, new Date());
+      const next = finalizeContent({ ...edited.content, version: current.version + 1 }, new Date());
       assertDocumentSize(next);
       const written = stored
         ? await this.repository.replaceIfVersion(next, current.version)
@@ -116,7 +195,7 @@ export class CourseContentService {
       if (written) {
         if (stored?.dropped.length) this.logDropped(courseId, stored.dropped);
         await this.cache.invalidate(courseId);
-        return { view: viewContent(next, 'manager', true), createdId: id };
+        return { view: viewContent(next, 'manager', true), edited };
       }
       // Lost the race: back off a little, with jitter so the losers do not collide again.
       await sleep(Math.random() * Math.min(5 * (attempt + 1), 50));

@@ -1,15 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, Roles } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { CreatedOrOk } from '../common/http/created-or-ok';
 import { ParseIntIdPipe } from '../common/pipes/id-params.pipe';
 import {
   CreateEnrollmentDto,
@@ -18,7 +12,7 @@ import {
   ListEnrollmentsQueryDto,
   UpdateEnrollmentDto,
 } from './dto/enrollment.dto';
-import { EnrollmentsService } from './enrollments.service';
+import { EnrollmentsService, EnrollResult } from './enrollments.service';
 
 @ApiTags('enrollments')
 @ApiBearerAuth()
@@ -36,20 +30,14 @@ export class EnrollmentsController {
       'completed enrollment is a 409 (code ALREADY_ENROLLED) that changes nothing; an archived ' +
       'course is a 409 (COURSE_NOT_OPEN); a missing or draft course is a 404.',
   })
-  @ApiCreatedResponse({ type: EnrollmentResponseDto, description: 'Enrolled' })
-  @ApiOkResponse({
+  @CreatedOrOk('enrollment', {
     type: EnrollmentResponseDto,
-    description: 'A dropped enrollment was re-activated (same id)',
+    created: 'Enrolled',
+    ok: 'A dropped enrollment was re-activated (same id)',
   })
   @ApiErrors(400, 401, 403, 404, 409, 413)
-  async enroll(
-    @CurrentUser() caller: AuthUser,
-    @Body() dto: CreateEnrollmentDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<EnrollmentResponseDto> {
-    const { enrollment, created } = await this.enrollments.enroll(caller, dto);
-    reply.status(created ? 201 : 200);
-    return enrollment;
+  enroll(@CurrentUser() caller: AuthUser, @Body() dto: CreateEnrollmentDto): Promise<EnrollResult> {
+    return this.enrollments.enroll(caller, dto);
   }
 
   @Get('enrollments/me')

@@ -169,6 +169,66 @@ describe('CourseContentController (e2e)', () => {
         tags: ['python'],
       });
     });
+
+    it('names every created kind in Location, and sends none for an edit, a delete or a PUT', async () => {
+      const c = await newCourse();
+      const base = `/api/v1/courses/${c.courseId}/content`;
+      const moduleId = await c.module(owner.headers);
+      const ids: Record<string, string> = {};
+      for (const [kind, idField] of [
+        ['lessons', 'lesson_id'],
+        ['quizzes', 'quiz_id'],
+        ['summaries', 'summary_id'],
+      ]) {
+        const path = `/modules/${moduleId}/${kind}`;
+        const body = kind === 'lessons' ? { title: 'x', type: 'text' } : { title: 'x' };
+        const res = await c.post(path, owner.headers, body);
+        expect(res.statusCode).toBe(201);
+        ids[kind] = res.json().modules[0][kind][0][idField];
+        expect(res.headers.location).toBe(`${base}${path}/${ids[kind]}`);
+      }
+      const resourcePath = `/modules/${moduleId}/lessons/${ids.lessons}/resources`;
+      const resource = await c.post(resourcePath, owner.headers, {
+        name: 'r',
+        url: 'https://x.io',
+        type: 'link',
+      });
+      const resourceId = resource.json().modules[0].lessons[0].resources[0].resource_id;
+      expect(resource.headers.location).toBe(`${base}${resourcePath}/${resourceId}`);
+
+      const paths = [
+        `${resourcePath}/${resourceId}`,
+        `/modules/${moduleId}/lessons/${ids.lessons}`,
+        `/modules/${moduleId}/quizzes/${ids.quizzes}`,
+        `/modules/${moduleId}/summaries/${ids.summaries}`,
+        `/modules/${moduleId}`,
+      ];
+      let version = 5;
+      for (const path of paths) {
+        const patched = await c.patch(path, owner.headers, { is_active: true });
+        const deleted = await c.delete(path, { ...owner.headers, 'if-match': `"${version + 1}"` });
+        version += 2;
+        for (const res of [patched, deleted]) {
+          expect([res.statusCode, res.headers.location]).toEqual([200, undefined]);
+        }
+        expect(deleted.headers.etag).toBe(`"${version}"`);
+      }
+      const put = await c.put(owner.headers, { modules: [] });
+      expect([put.statusCode, put.headers.location, put.headers.etag]).toEqual([
+        200,
+        undefined,
+        `"${version + 1}"`,
+      ]);
+      const module = (await c.get(owner.headers, '?include_inactive=true')).json().modules[0];
+      const flags = [
+        module.is_active,
+        module.lessons[0].is_active,
+        module.lessons[0].resources[0].is_active,
+        module.quizzes[0].is_active,
+        module.summaries[0].is_active,
+      ];
+      expect(flags).toEqual([false, false, false, false, false]);
+    });
   });
 
   describe('limits count active items', () => {

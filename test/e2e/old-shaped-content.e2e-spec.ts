@@ -218,6 +218,35 @@ describe('Old-shaped content documents (e2e)', () => {
     ]);
   });
 
+  it('soft-deletes a module added to an old-shaped document and leaves the old items as stored', async () => {
+    const c = await courseWith(oldShapedDocument);
+    const added = await c.post('/modules', owner.headers, { title: 'Added' });
+    const moduleId = added.json().modules.find((m: { title: string }) => m.title === 'Added')
+      .module_id as string;
+    expect(added.headers.location).toBe(
+      `/api/v1/courses/${c.courseId}/content/modules/${moduleId}`,
+    );
+    const deleted = await c.delete(`/modules/${moduleId}`, { ...owner.headers, 'if-match': '"1"' });
+    expect([deleted.statusCode, deleted.headers.etag, deleted.headers.location]).toEqual([
+      200,
+      '"2"',
+      undefined,
+    ]);
+
+    const doc = (await stored(c)) as Document;
+    expect(doc.modules.map((m: { module_id: unknown; is_active: boolean }) => m.is_active)).toEqual(
+      [true, true, false],
+    );
+    expect(doc.modules[0]).toMatchObject({ module_id: 1, title: 'Introduction' });
+    expect(doc.modules[0].lessons[0]).toMatchObject({
+      lesson_id: 1,
+      video_url: 'https://storage.example.com/welcome.mp4',
+    });
+    expect((await c.get()).json().modules.map((m: { title: string }) => m.title)).toEqual([
+      'Introduction',
+    ]);
+  });
+
   it('accepts a PUT with the legacy body shape, ignoring the metadata totals, and keeps the old items', async () => {
     const c = await courseWith(oldShapedDocument);
     const res = await c.put(owner.headers, {

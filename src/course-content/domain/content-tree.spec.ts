@@ -4,12 +4,15 @@ import {
   addItem,
   addModule,
   addResource,
+  addUnder,
   CONTENT_LIMITS,
   computeMetadata,
+  deactivate,
   emptyContent,
   finalizeContent,
   newObjectIdString,
   replaceContent,
+  updateAt,
   updateItem,
   updateModule,
   updateResource,
@@ -269,6 +272,139 @@ describe('content-tree', () => {
         resource_id: added.id,
         is_active: false,
       });
+    });
+  });
+
+  /** A module holding one of every kind of child, and the ids of all of them. */
+  function courseWithEverything() {
+    const { content: withLesson, moduleId, lessonId } = courseWithLesson();
+    const quiz = addUnder(withLesson, 'quiz', { moduleId }, { title: 'Q' });
+    const summary = addUnder(quiz.content, 'summary', { moduleId }, { title: 'S' });
+    const resource = addUnder(
+      summary.content,
+      'resource',
+      { moduleId, lessonId },
+      { name: 'r', url: 'https://x.io', type: 'pdf' },
+    );
+    const ids = { moduleId, lessonId, quizId: quiz.id, summaryId: summary.id };
+    return { content: resource.content, ...ids, resourceId: resource.id };
+  }
+
+  describe(addUnder.name, () => {
+    it('adds every kind of thing where its parent ids say, as its own add does', () => {
+      const { content, moduleId, lessonId, quizId, summaryId, resourceId } = courseWithEverything();
+      const module = content.modules[0];
+      expect(module.quizzes[0]).toMatchObject({ quiz_id: quizId, title: 'Q', is_active: true });
+      expect(module.summaries[0]).toMatchObject({ summary_id: summaryId, content: null });
+      expect(module.lessons[0]).toMatchObject({
+        lesson_id: lessonId,
+        resources: [expect.objectContaining({ resource_id: resourceId, type: 'pdf' })],
+      });
+      const second = addUnder(content, 'module', {}, { title: 'M2' });
+      expect(second.content.modules.map((m) => m.module_id)).toEqual([moduleId, second.id]);
+      expect(second.content.modules[1].order).toBe(1);
+      expect(
+        domainError(() =>
+          addUnder(
+            content,
+            'resource',
+            { moduleId, lessonId: quizId },
+            {
+              name: 'r',
+              url: 'https://x.io',
+              type: 'pdf',
+            },
+          ),
+        ).code,
+      ).toBe('LESSON_NOT_FOUND');
+    });
+  });
+
+  describe(updateAt.name, () => {
+    it('edits only the thing the address names, and only the fields the patch names', () => {
+      const { content, moduleId, lessonId, quizId, resourceId } = courseWithEverything();
+      const renamed = updateAt(content, 'quiz', { moduleId, id: quizId }, { passing_score: 80 });
+      expect(renamed.modules[0].quizzes[0]).toMatchObject({ title: 'Q', passing_score: 80 });
+      const moved = updateAt(
+        renamed,
+        'resource',
+        { moduleId, lessonId, id: resourceId },
+        {
+          url: 'https://y.io',
+        },
+      );
+      expect(moved.modules[0].lessons[0].resources[0]).toMatchObject({
+        name: 'r',
+        url: 'https://y.io',
+      });
+      expect(content.modules[0].quizzes[0].passing_score).toBeNull();
+    });
+  });
+
+  describe(deactivate.name, () => {
+    it('marks every kind of thing inactive and removes nothing', () => {
+      const { content, moduleId, lessonId, quizId, summaryId, resourceId } = courseWithEverything();
+      let next = deactivate(content, 'resource', { moduleId, lessonId, id: resourceId });
+      next = deactivate(next, 'lesson', { moduleId, id: lessonId });
+      next = deactivate(next, 'quiz', { moduleId, id: quizId });
+      next = deactivate(next, 'summary', { moduleId, id: summaryId });
+      next = deactivate(next, 'module', { id: moduleId });
+      const module = next.modules[0];
+      const [lesson] = module.lessons;
+      const everything = [
+        module,
+        lesson,
+        lesson.resources[0],
+        module.quizzes[0],
+        module.summaries[0],
+      ];
+      expect(everything.every((thing) => thing.is_active === false)).toBe(true);
+    });
+
+    it('leaves the children of a deactivated module as they were, for a later restore', () => {
+      const { content, moduleId } = courseWithEverything();
+      const hidden = deactivate(content, 'module', { id: moduleId });
+      expect(hidden.modules[0].is_active).toBe(false);
+      expect(hidden.modules[0].lessons[0].is_active).toBe(true);
+      const restored = updateAt(hidden, 'module', { id: moduleId }, { is_active: true });
+      expect(restored.modules[0]).toEqual(content.modules[0]);
+    });
+
+    it('is idempotent and does not mutate the document it was given', () => {
+      const { content, moduleId, quizId } = courseWithEverything();
+      const before = structuredClone(content);
+      const once = deactivate(content, 'quiz', { moduleId, id: quizId });
+      expect(deactivate(once, 'quiz', { moduleId, id: quizId })).toEqual(once);
+      expect(content).toEqual(before);
+    });
+
+    it('frees room under the limit for a new active item', () => {
+      const { content, moduleId } = fullModule(CONTENT_LIMITS.lessonsPerModule);
+      const lesson = { title: 'One more', type: 'text' as const };
+      const full = () => addUnder(content, 'lesson', { moduleId }, lesson);
+      expect(domainError(full).code).toBe('CONTENT_LIMIT_REACHED');
+      const firstId = content.modules[0].lessons[0].lesson_id;
+      const freed = deactivate(content, 'lesson', { moduleId, id: firstId });
+      expect(
+        addUnder(freed, 'lesson', { moduleId }, lesson).content.modules[0].lessons,
+      ).toHaveLength(CONTENT_LIMITS.lessonsPerModule + 1);
+    });
+
+    it('answers not_found, with the kind in the code, for an address that names nothing', () => {
+      const { content, moduleId, lessonId } = courseWithEverything();
+      const unknown = '0123456789abcdef01234567';
+      const codes = [
+        () => deactivate(content, 'module', { id: unknown }),
+        () => deactivate(content, 'summary', { moduleId, id: unknown }),
+        () => deactivate(content, 'resource', { moduleId, lessonId, id: unknown }),
+        () => deactivate(content, 'lesson', { moduleId: unknown, id: lessonId }),
+      ].map((attempt) => domainError(attempt).code);
+      expect(codes).toEqual([
+        'MODULE_NOT_FOUND',
+        'SUMMARY_NOT_FOUND',
+        'RESOURCE_NOT_FOUND',
+        'MODULE_NOT_FOUND',
+      ]);
     });
   });
 

@@ -5,11 +5,9 @@ import {
   CourseContent,
   ItemType,
   Lesson,
-  LessonType,
   Module,
   Quiz,
   Resource,
-  ResourceType,
   Summary,
 } from './content.types';
 
@@ -28,57 +26,29 @@ export const CONTENT_LIMITS = {
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
-export interface ResourceInput {
-  resource_id?: string;
-  name: string;
-  url: string;
-  type: ResourceType;
-  is_active?: boolean;
-}
+/**
+ * What creates an item: its `Given` fields, any other field optional (defaulted by the builders),
+ * never `legacy_id` (only the migration writes it), and its `Children` as inputs of their own.
+ */
+type InputOf<T, Given extends keyof T, Children extends keyof T = never> = Pick<T, Given> &
+  Partial<Omit<T, Given | Children | 'legacy_id'>>;
 
-export interface LessonInput {
-  lesson_id?: string;
-  title: string;
-  type: LessonType;
-  content?: string | null;
-  duration_minutes?: number | null;
-  order?: number;
-  is_preview?: boolean;
-  is_active?: boolean;
+export type ResourceInput = InputOf<Resource, 'name' | 'url' | 'type'>;
+export type LessonInput = InputOf<Lesson, 'title' | 'type', 'resources'> & {
   resources?: ResourceInput[];
-}
-
-export interface QuizInput {
-  quiz_id?: string;
-  title: string;
-  order?: number;
-  passing_score?: number | null;
-  is_active?: boolean;
-}
-
-export interface SummaryInput {
-  summary_id?: string;
-  title: string;
-  content?: string | null;
-  order?: number;
-  is_active?: boolean;
-}
-
-export interface ModuleInput {
-  module_id?: string;
-  title: string;
-  description?: string | null;
-  order?: number;
-  is_published?: boolean;
-  is_active?: boolean;
+};
+export type QuizInput = InputOf<Quiz, 'title'>;
+export type SummaryInput = InputOf<Summary, 'title'>;
+export type ModuleInput = InputOf<Module, 'title', 'lessons' | 'quizzes' | 'summaries'> & {
   lessons?: LessonInput[];
   quizzes?: QuizInput[];
   summaries?: SummaryInput[];
-}
+};
 
+/** A PUT of the whole tree; of the metadata only the tags are taken, totals are computed. */
 export interface ContentInput {
   modules: ModuleInput[];
-  metadata?: { tags?: string[] };
+  metadata?: Partial<Pick<ContentMetadata, 'tags'>>;
 }
 
 export type ModulePatch = Partial<
@@ -88,6 +58,30 @@ export type LessonPatch = Partial<Omit<LessonInput, 'lesson_id' | 'resources'>>;
 export type QuizPatch = Partial<Omit<QuizInput, 'quiz_id'>>;
 export type SummaryPatch = Partial<Omit<SummaryInput, 'summary_id'>>;
 export type ResourcePatch = Partial<Omit<ResourceInput, 'resource_id'>>;
+
+/** Every kind of thing the tree holds, each with an id of its own. */
+export type ContentKind = 'module' | ItemType | 'resource';
+
+interface InModule {
+  moduleId: string;
+}
+interface InLesson {
+  moduleId: string;
+  lessonId: string;
+}
+
+/** Per kind: the ids of the things it sits in, what creates one and what edits one. */
+export interface ContentKinds {
+  module: { parent: Record<never, never>; input: ModuleInput; patch: ModulePatch };
+  lesson: { parent: InModule; input: LessonInput; patch: LessonPatch };
+  quiz: { parent: InModule; input: QuizInput; patch: QuizPatch };
+  summary: { parent: InModule; input: SummaryInput; patch: SummaryPatch };
+  resource: { parent: InLesson; input: ResourceInput; patch: ResourcePatch };
+}
+
+export type ParentOf<K extends ContentKind> = ContentKinds[K]['parent'];
+/** A thing in the tree: the ids of what it sits in, and its own `id`. */
+export type AddressOf<K extends ContentKind> = ParentOf<K> & { id: string };
 
 interface ItemShapes {
   lesson: { item: Lesson; input: LessonInput; patch: LessonPatch };
@@ -102,8 +96,6 @@ const LIMIT = {
   quiz: CONTENT_LIMITS.quizzesPerModule,
   summary: CONTENT_LIMITS.summariesPerModule,
 } as const;
-
-type IdKind = 'module' | ItemType | 'resource';
 
 /** A new content document for a course that has none yet (version 0: not stored). */
 export function emptyContent(courseId: number, now: Date): CourseContent {
@@ -122,8 +114,8 @@ export function newObjectIdString(): string {
 }
 
 /** Every id in the course with the kind of item it names. */
-function idIndex(content: CourseContent): Map<string, IdKind> {
-  const ids = new Map<string, IdKind>();
+function idIndex(content: CourseContent): Map<string, ContentKind> {
+  const ids = new Map<string, ContentKind>();
   for (const m of content.modules) {
     ids.set(m.module_id, 'module');
     for (const l of m.lessons) {
@@ -136,7 +128,7 @@ function idIndex(content: CourseContent): Map<string, IdKind> {
   return ids;
 }
 
-function normaliseGivenId(id: string, kind: IdKind): string {
+function normaliseGivenId(id: string, kind: ContentKind): string {
   const normalised = id.toLowerCase();
   if (!OBJECT_ID.test(normalised)) {
     throw new DomainError(
@@ -157,9 +149,9 @@ function duplicateId(id: string): DomainError {
 /** Hands out ids: a given one must be well-formed and not used elsewhere in the course. */
 class IdAllocator {
   private readonly claimed = new Set<string>();
-  constructor(private readonly taken: Map<string, IdKind>) {}
+  constructor(private readonly taken: Map<string, ContentKind>) {}
 
-  claim(given: string | undefined, kind: IdKind): string {
+  claim(given: string | undefined, kind: ContentKind): string {
     if (given === undefined) return newObjectIdString();
     const id = normaliseGivenId(given, kind);
     if (this.taken.has(id) || this.claimed.has(id)) throw duplicateId(id);
@@ -232,7 +224,7 @@ function buildModule(input: ModuleInput, ids: IdAllocator, order: number): Modul
   };
 }
 
-function notFound(kind: IdKind, id: string): DomainError {
+function notFound(kind: ContentKind, id: string): DomainError {
   const code = `${kind.toUpperCase()}_NOT_FOUND`;
   return new DomainError('not_found', code, `No ${kind} ${id} in this course`);
 }
@@ -415,6 +407,73 @@ export function updateResource(
   return next;
 }
 
+type Adders = {
+  [K in ContentKind]: (
+    content: CourseContent,
+    parent: ParentOf<K>,
+    input: ContentKinds[K]['input'],
+  ) => { content: CourseContent; id: string };
+};
+type Updaters = {
+  [K in ContentKind]: (
+    content: CourseContent,
+    at: AddressOf<K>,
+    patch: ContentKinds[K]['patch'],
+  ) => CourseContent;
+};
+
+const ADD: Adders = {
+  module: (content, _parent, input) => addModule(content, input),
+  lesson: (content, { moduleId }, input) => addItem(content, moduleId, 'lesson', input),
+  quiz: (content, { moduleId }, input) => addItem(content, moduleId, 'quiz', input),
+  summary: (content, { moduleId }, input) => addItem(content, moduleId, 'summary', input),
+  resource: (content, { moduleId, lessonId }, input) =>
+    addResource(content, moduleId, lessonId, input),
+};
+
+const UPDATE: Updaters = {
+  module: (content, { id }, patch) => updateModule(content, id, patch),
+  lesson: (content, { moduleId, id }, patch) => updateItem(content, moduleId, 'lesson', id, patch),
+  quiz: (content, { moduleId, id }, patch) => updateItem(content, moduleId, 'quiz', id, patch),
+  summary: (content, { moduleId, id }, patch) =>
+    updateItem(content, moduleId, 'summary', id, patch),
+  resource: (content, { moduleId, lessonId, id }, patch) =>
+    updateResource(content, moduleId, lessonId, id, patch),
+};
+
+/** Adds a thing of any kind inside `parent`, under the same rules as the kind's own add. */
+export function addUnder<K extends ContentKind>(
+  content: CourseContent,
+  kind: K,
+  parent: ParentOf<K>,
+  input: ContentKinds[K]['input'],
+): { content: CourseContent; id: string } {
+  return ADD[kind](content, parent, input);
+}
+
+/** Sets the fields `patch` names on a thing of any kind, under the same rules as its own update. */
+export function updateAt<K extends ContentKind>(
+  content: CourseContent,
+  kind: K,
+  at: AddressOf<K>,
+  patch: ContentKinds[K]['patch'],
+): CourseContent {
+  return UPDATE[kind](content, at, patch);
+}
+
+/**
+ * The only delete there is: the thing stays where it was, marked inactive, so it stops counting
+ * against the limits and towards progress, yet keeps its id (progress rows point at it) and can
+ * be restored by setting `is_active` again. Its children keep their own flags.
+ */
+export function deactivate<K extends ContentKind>(
+  content: CourseContent,
+  kind: K,
+  at: AddressOf<K>,
+): CourseContent {
+  return updateAt(content, kind, at, { is_active: false });
+}
+
 /**
  * PUT of the whole tree. Items are matched by id; an existing item the input does not mention
  * anywhere is kept, marked inactive, where it was — nothing is ever removed, and an item moved
@@ -423,9 +482,9 @@ export function updateResource(
  */
 export function replaceContent(content: CourseContent, input: ContentInput): CourseContent {
   const existing = idIndex(content);
-  const given = new Map<string, IdKind>();
+  const given = new Map<string, ContentKind>();
   const ids = {
-    claim(id: string | undefined, kind: IdKind): string {
+    claim(id: string | undefined, kind: ContentKind): string {
       if (id === undefined) return newObjectIdString();
       const normalised = normaliseGivenId(id, kind);
       const previous = existing.get(normalised);

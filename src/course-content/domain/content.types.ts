@@ -1,5 +1,7 @@
 /**
- * The `course_content` document, as plain data. Every item id is a 24-hex ObjectId string;
+ * The `course_content` document, as plain data, and the one statement of its shape: the inputs
+ * in content-tree.ts are derived from these types, and the Mongoose schema, the request DTOs and
+ * the response DTOs are checked against them by the compiler. Every item id is a 24-hex ObjectId string;
  * `legacy_id` keeps the integer id an item had before the ObjectId migration. A document that
  * `migrate:objectid` has not converted yet may still hold the old service's ids (integers, or
  * none): they are kept exactly as stored, since converting them is the migration's job (it

@@ -19,7 +19,20 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsOmittable } from '../../common/dto/omittable.decorator';
-import { CONTENT_LIMITS } from '../domain/content-tree';
+import {
+  CONTENT_LIMITS,
+  ContentInput,
+  LessonInput,
+  LessonPatch,
+  ModuleInput,
+  ModulePatch,
+  QuizInput,
+  QuizPatch,
+  ResourceInput,
+  ResourcePatch,
+  SummaryInput,
+  SummaryPatch,
+} from '../domain/content-tree';
 import { LESSON_TYPES, LessonType, RESOURCE_TYPES, ResourceType } from '../domain/content.types';
 
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
@@ -101,7 +114,7 @@ function Children(type: () => new () => object, activeLimit: number): PropertyDe
   };
 }
 
-export class CreateResourceDto {
+export class CreateResourceDto implements ResourceInput {
   @GivenId()
   resource_id?: string;
 
@@ -128,7 +141,7 @@ export class CreateResourceDto {
   is_active?: boolean;
 }
 
-export class CreateLessonDto {
+export class CreateLessonDto implements LessonInput {
   @GivenId()
   lesson_id?: string;
 
@@ -162,7 +175,7 @@ export class CreateLessonDto {
   resources?: CreateResourceDto[];
 }
 
-export class CreateQuizDto {
+export class CreateQuizDto implements QuizInput {
   @GivenId()
   quiz_id?: string;
 
@@ -183,7 +196,7 @@ export class CreateQuizDto {
   is_active?: boolean;
 }
 
-export class CreateSummaryDto {
+export class CreateSummaryDto implements SummaryInput {
   @GivenId()
   summary_id?: string;
 
@@ -200,7 +213,7 @@ export class CreateSummaryDto {
   is_active?: boolean;
 }
 
-export class CreateModuleDto {
+export class CreateModuleDto implements ModuleInput {
   @GivenId()
   module_id?: string;
 
@@ -232,26 +245,24 @@ export class CreateModuleDto {
 // PATCH bodies: every field optional, `null` still validated (a title cannot be nulled), and
 // ids and children are not editable through the parent (they have their own routes).
 const PATCH = { skipNullProperties: false };
-export class UpdateResourceDto extends PartialType(
-  OmitType(CreateResourceDto, ['resource_id'] as const),
-  PATCH,
-) {}
-export class UpdateLessonDto extends PartialType(
-  OmitType(CreateLessonDto, ['lesson_id', 'resources'] as const),
-  PATCH,
-) {}
-export class UpdateQuizDto extends PartialType(
-  OmitType(CreateQuizDto, ['quiz_id'] as const),
-  PATCH,
-) {}
-export class UpdateSummaryDto extends PartialType(
-  OmitType(CreateSummaryDto, ['summary_id'] as const),
-  PATCH,
-) {}
-export class UpdateModuleDto extends PartialType(
-  OmitType(CreateModuleDto, ['module_id', 'lessons', 'quizzes', 'summaries'] as const),
-  PATCH,
-) {}
+export class UpdateResourceDto
+  extends PartialType(OmitType(CreateResourceDto, ['resource_id'] as const), PATCH)
+  implements ResourcePatch {}
+export class UpdateLessonDto
+  extends PartialType(OmitType(CreateLessonDto, ['lesson_id', 'resources'] as const), PATCH)
+  implements LessonPatch {}
+export class UpdateQuizDto
+  extends PartialType(OmitType(CreateQuizDto, ['quiz_id'] as const), PATCH)
+  implements QuizPatch {}
+export class UpdateSummaryDto
+  extends PartialType(OmitType(CreateSummaryDto, ['summary_id'] as const), PATCH)
+  implements SummaryPatch {}
+export class UpdateModuleDto
+  extends PartialType(
+    OmitType(CreateModuleDto, ['module_id', 'lessons', 'quizzes', 'summaries'] as const),
+    PATCH,
+  )
+  implements ModulePatch {}
 
 function IgnoredTotal(description: string, nullable = false): PropertyDecorator {
   return (target, key) => {
@@ -268,7 +279,7 @@ function IgnoredTotal(description: string, nullable = false): PropertyDecorator 
 }
 
 /** The legacy API's metadata body; clients send back the totals they read, which are recomputed. */
-export class ContentMetadataInputDto {
+export class ContentMetadataInputDto implements NonNullable<ContentInput['metadata']> {
   @ApiPropertyOptional({ type: [String], maxItems: 50 })
   @IsOmittable()
   @IsArray()
@@ -293,7 +304,7 @@ export class ContentMetadataInputDto {
   total_duration_hours?: number | null;
 }
 
-export class ReplaceContentDto {
+export class ReplaceContentDto implements ContentInput {
   @ApiProperty({
     type: [CreateModuleDto],
     description: `At most ${CONTENT_LIMITS.modules} of them active`,

@@ -1,5 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LESSON_TYPES, LessonType, RESOURCE_TYPES, ResourceType } from '../domain/content.types';
+import {
+  ContentView,
+  LessonView,
+  ModuleView,
+  QuizView,
+  ResourceView,
+  SummaryView,
+} from '../domain/content-view';
+import {
+  ContentMetadata,
+  LESSON_TYPES,
+  LessonType,
+  RESOURCE_TYPES,
+  ResourceType,
+} from '../domain/content.types';
+
+// Each class implements the view it documents, and the service hands views out typed as these
+// classes: the compiler checks both directions, so the schema cannot drift from the JSON.
 
 const ID = {
   type: String,
@@ -11,7 +28,7 @@ const ID = {
     'on the next write); such items cannot be addressed in a path yet.',
 };
 
-export class ResourceResponseDto {
+export class ResourceResponseDto implements ResourceView {
   @ApiProperty(ID) resource_id: string | null;
   @ApiProperty() name: string;
   @ApiProperty() url: string;
@@ -19,7 +36,7 @@ export class ResourceResponseDto {
   @ApiProperty() is_active: boolean;
 }
 
-export class LessonResponseDto {
+export class LessonResponseDto implements LessonView {
   @ApiProperty(ID) lesson_id: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ enum: LESSON_TYPES }) type: LessonType;
@@ -38,7 +55,7 @@ export class LessonResponseDto {
   resources: ResourceResponseDto[];
 }
 
-export class QuizResponseDto {
+export class QuizResponseDto implements QuizView {
   @ApiProperty(ID) quiz_id: string | null;
   @ApiProperty() title: string;
   @ApiProperty() order: number;
@@ -46,7 +63,7 @@ export class QuizResponseDto {
   @ApiProperty() is_active: boolean;
 }
 
-export class SummaryResponseDto {
+export class SummaryResponseDto implements SummaryView {
   @ApiProperty(ID) summary_id: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ type: String, nullable: true, description: 'null when the body is withheld' })
@@ -55,7 +72,7 @@ export class SummaryResponseDto {
   @ApiProperty() is_active: boolean;
 }
 
-export class ModuleResponseDto {
+export class ModuleResponseDto implements ModuleView {
   @ApiProperty(ID) module_id: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
@@ -70,7 +87,7 @@ export class ModuleResponseDto {
 const SHOWN = 'in this response: what the caller sees, inactive items only with include_inactive';
 
 /** Totals of the response they come with, never of items the caller cannot see. */
-export class ContentMetadataDto {
+export class ContentMetadataDto implements Required<ContentMetadata> {
   @ApiProperty({ type: 'integer', description: `Modules ${SHOWN}` }) total_modules: number;
   @ApiProperty({ type: 'integer', description: `Lessons ${SHOWN}` }) total_lessons: number;
   @ApiProperty({ type: 'integer', description: `Quizzes ${SHOWN}` }) total_quizzes: number;
@@ -80,7 +97,7 @@ export class ContentMetadataDto {
   @ApiProperty({ type: [String] }) tags: string[];
 }
 
-export class CourseContentResponseDto {
+export class CourseContentResponseDto implements ContentView {
   @ApiProperty() course_id: number;
   @ApiProperty({ description: 'Bumped on every write; the ETag is "<version>"' }) version: number;
   @ApiProperty({ type: [ModuleResponseDto] }) modules: ModuleResponseDto[];

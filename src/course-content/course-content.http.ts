@@ -1,0 +1,106 @@
+import {
+  BadRequestException,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { map, Observable } from 'rxjs';
+import { API_PREFIX } from '../common/http/api-prefix';
+import type { CallerView, ContentWrite, CreatedItem } from './course-content.service';
+import { ContentKind } from './domain/content-tree';
+import { CourseContentResponseDto } from './dto/content-response.dto';
+
+/** The strong ETag of a content version, as the API fixes it: `"<version>"`. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/** Parses `If-Match: "<version>"` (quotes and W/ optional); absent or `*` pins nothing. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '' || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) {
+    throw new BadRequestException({
+      message: 'If-Match must be the ETag of a content version, like "3"',
+      code: 'INVALID_IF_MATCH',
+    });
+  }
+  return Number(match[1]);
+}
+
+/** True when `If-None-Match` names this version (or is `*`). */
+export function noneMatchHits(header: string | undefined, version: number): boolean {
+  if (!header) return false;
+  const tag = etagOf(version);
+  return header
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === '*' || t === tag);
+}
+
+const COLLECTIONS = {
+  module: 'modules',
+  lesson: 'lessons',
+  quiz: 'quizzes',
+  summary: 'summaries',
+  resource: 'resources',
+} as const satisfies Record<ContentKind, string>;
+
+/** The URL of a created thing: the content routes mirror the tree, so its ids spell it out. */
+export function locationOf({ courseId, kind, moduleId, lessonId, id }: CreatedItem): string {
+  const within = [moduleId && `modules/${moduleId}`, lessonId && `lessons/${lessonId}`];
+  return [`/${API_PREFIX}/courses/${courseId}/content`, ...within, `${COLLECTIONS[kind]}/${id}`]
+    .filter(Boolean)
+    .join('/');
+}
+
+/**
+ * The HTTP side of content versions, for every content route. A read answers its JSON with the
+ * ETag, or an empty 304 when If-None-Match names the version and the caller may revalidate; a
+ * write answers the new tree with its ETag, and a POST the Location of what it created.
+ */
+@Injectable()
+export class ContentHttpInterceptor implements NestInterceptor {
+  intercept(
+    context: ExecutionContext,
+    next: CallHandler<CallerView | ContentWrite>,
+  ): Observable<string | CourseContentResponseDto | undefined> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    return next
+      .handle()
+      .pipe(
+        map((result) =>
+          'json' in result
+            ? answerRead(result, request.headers['if-none-match'], reply)
+            : answerWrite(result, reply),
+        ),
+      );
+  }
+}
+
+function answerRead(
+  read: CallerView,
+  ifNoneMatch: string | undefined,
+  reply: FastifyReply,
+): string | undefined {
+  reply
+    .header('ETag', etagOf(read.version))
+    .header('X-Cache', read.cache)
+    .header('Vary', 'Authorization');
+  if (read.revalidatable && noneMatchHits(ifNoneMatch, read.version)) {
+    reply.status(304);
+    return undefined;
+  }
+  reply.type('application/json; charset=utf-8');
+  return read.json;
+}
+
+function answerWrite(write: ContentWrite, reply: FastifyReply): CourseContentResponseDto {
+  reply.header('ETag', etagOf(write.view.version));
+  if (write.created) reply.header('Location', locationOf(write.created));
+  return write.view;
+}
