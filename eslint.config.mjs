@@ -14,13 +14,48 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src/**/domain/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['@nestjs/*', '@mikro-orm/*', 'mongoose', 'ioredis'] },
-      ],
-    },
-  },
+  // The architecture, kept by lint: which feature may import which (one direction only), pure
+  // domain rules, controllers that only map HTTP, and no run-time look-ups that hide an edge.
+  ...importRules(),
 );
+
+function importRules() {
+  const moduleRef = {
+    name: '@nestjs/core',
+    importNames: ['ModuleRef'],
+    message: 'inject what you need: a ModuleRef look-up hides a dependency',
+  };
+  const features = {
+    certificates: [{ group: ['**/progress/**'], message: 'progress issues certificates, never the reverse' }],
+    enrollments: [
+      { group: ['**/progress/**', '**/course-content/**'], message: 'an enrollment never depends on completions or content' },
+    ],
+    'course-content': [{ group: ['**/progress/**'], message: 'content knows nothing of who completed it' }],
+    courses: [{ group: ['**/course-content/**'], message: 'course metadata does not depend on the content tree' }],
+  };
+  const kinds = [
+    { files: '**/*.ts', patterns: [] },
+    {
+      files: '**/domain/**/*.ts',
+      patterns: [{ group: ['@nestjs/*', '@mikro-orm/*', 'mongoose', 'ioredis'], message: 'domain rules are pure: no I/O, no framework' }],
+    },
+    {
+      files: '**/*.controller.ts',
+      patterns: [{ group: ['**/domain/**'], message: 'a controller maps HTTP only: call its service' }],
+    },
+  ];
+  // ESLint applies only the last matching entry of a rule, so every entry carries all that apply.
+  return kinds.flatMap((kind) => [
+    restrict(`src/${kind.files}`, kind.patterns),
+    ...Object.entries(features).map(([feature, patterns]) =>
+      restrict(`src/${feature}/${kind.files}`, [...kind.patterns, ...patterns]),
+    ),
+  ]);
+
+  function restrict(files, patterns) {
+    return {
+      files: [files],
+      rules: { 'no-restricted-imports': ['error', { paths: [moduleRef], patterns }] },
+    };
+  }
+}

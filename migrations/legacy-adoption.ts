@@ -4,7 +4,7 @@ import {
   formatCertificateNumber,
 } from '../src/certificates/domain/certificate-number';
 import { COURSE_STATUSES } from '../src/courses/domain/course-status';
-import { ENROLLMENT_STATUSES } from '../src/enrollments/domain/enrollment-transitions';
+import { ENROLLMENT_STATUSES } from '../src/enrollments/domain/enrollment-status';
 
 /*
  * Adopting the tables a legacy service left behind, instead of `create table if not exists` doing

@@ -1,5 +1,4 @@
-import { Entity, EntityRepositoryType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { CertificateRepository } from './certificate.repository';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** A certificate as plain data (what the repository returns; the entity has the same shape). */
 export interface CertificateRecord {
@@ -15,9 +14,8 @@ export interface CertificateRecord {
 }
 
 /** Table `certificates`: at most one per enrollment, with a unique unguessable number. */
-@Entity({ tableName: 'certificates', repository: () => CertificateRepository })
+@Entity({ tableName: 'certificates' })
 export class Certificate implements CertificateRecord {
-  [EntityRepositoryType]?: CertificateRepository;
   [OptionalProps]?: 'issuedAt' | 'isRevoked' | 'revokedAt' | 'revocationReason';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })

@@ -1,22 +1,10 @@
-import { EntityRepository } from '@mikro-orm/postgresql';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
 import { Page } from '../common/dto/pagination.dto';
-import type { Certificate, CertificateRecord } from './certificate.entity';
+import { columnsOf, query, toRecords } from '../database/records';
+import { Certificate, CertificateRecord } from './certificate.entity';
 
 type Row = Record<string, unknown>;
-
-const COLUMNS = [
-  'id',
-  'enrollment_id',
-  'student_id',
-  'course_id',
-  'certificate_number',
-  'issued_at',
-  'is_revoked',
-  'revoked_at',
-  'revocation_reason',
-];
-const SELECT = COLUMNS.join(', ');
-const SELECT_C = COLUMNS.map((c) => `ce.${c}`).join(', ');
 
 export interface CertificateWithCourse {
   certificate: CertificateRecord;
@@ -24,11 +12,13 @@ export interface CertificateWithCourse {
 }
 
 /**
- * Certificates are written with single SQL statements (plain rows, no identity map): issuing is
- * an insert that does nothing on conflict, revoking a compare-and-set, so both are exactly-once
- * under concurrency and work inside and outside an HTTP request.
+ * The `certificates` table. Issuing is an insert that does nothing on conflict, revoking a
+ * compare-and-set, so both are exactly-once under concurrency.
  */
-export class CertificateRepository extends EntityRepository<Certificate> {
+@Injectable()
+export class CertificateRepository {
+  constructor(private readonly em: EntityManager) {}
+
   /**
    * Issues the certificate of a completed enrollment, copying its student and course. Inserts
    * nothing (null) when the enrollment is not completed, already has a certificate or, never in
@@ -44,16 +34,17 @@ export class CertificateRepository extends EntityRepository<Certificate> {
        select e.id, e.student_id, e.course_id, ? from enrollments e
        where e.id = ? and e.status = 'completed'
        on conflict do nothing
-       returning ${SELECT}`,
+       returning ${this.columns}`,
       [certificateNumber, enrollmentId],
     );
     return rows.length ? this.toRecord(rows[0]) : null;
   }
 
   async findByEnrollment(enrollmentId: number): Promise<CertificateRecord | null> {
-    const rows = await this.sql(`select ${SELECT} from certificates where enrollment_id = ?`, [
-      enrollmentId,
-    ]);
+    const rows = await this.sql(
+      `select ${this.columns} from certificates where enrollment_id = ?`,
+      [enrollmentId],
+    );
     return rows.length ? this.toRecord(rows[0]) : null;
   }
 
@@ -70,7 +61,7 @@ export class CertificateRepository extends EntityRepository<Certificate> {
     const rows = await this.sql(
       `update certificates set is_revoked = true, revoked_at = now(), revocation_reason = ?
        where id = ? and not is_revoked
-       returning ${SELECT}`,
+       returning ${this.columns}`,
       [reason, id],
     );
     return rows.length ? this.toRecord(rows[0]) : null;
@@ -82,7 +73,7 @@ export class CertificateRepository extends EntityRepository<Certificate> {
   ): Promise<Page<CertificateRecord>> {
     const [rows, counted] = await Promise.all([
       this.sql(
-        `select ${SELECT} from certificates where student_id = ?
+        `select ${this.columns} from certificates where student_id = ?
          order by issued_at desc, id desc limit ? offset ?`,
         [studentId, page.limit, page.skip],
       ),
@@ -101,7 +92,7 @@ export class CertificateRepository extends EntityRepository<Certificate> {
     value: unknown,
   ): Promise<CertificateWithCourse | null> {
     const rows = await this.sql(
-      `select ${SELECT_C}, c.title as course_title, c.instructor_id as course_instructor_id
+      `select ${columnsOf(this.em, Certificate, 'ce')}, c.title as course_title, c.instructor_id as course_instructor_id
        from certificates ce join courses c on c.id = ce.course_id
        where ${where}`,
       [value],
@@ -118,23 +109,15 @@ export class CertificateRepository extends EntityRepository<Certificate> {
     };
   }
 
-  private sql(query: string, params: unknown[]): Promise<Row[]> {
-    return this.getEntityManager().execute<Row[]>(query, params, 'all');
+  private get columns(): string {
+    return columnsOf(this.em, Certificate);
+  }
+
+  private sql(statement: string, params: unknown[]): Promise<Row[]> {
+    return query(this.em, statement, params);
   }
 
   private toRecord(row: Row): CertificateRecord {
-    const platform = this.getEntityManager().getPlatform();
-    return {
-      id: Number(row.id),
-      enrollmentId: Number(row.enrollment_id),
-      studentId: Number(row.student_id),
-      courseId: Number(row.course_id),
-      certificateNumber: String(row.certificate_number),
-      issuedAt: platform.parseDate(row.issued_at as string) as Date,
-      isRevoked: row.is_revoked === true,
-      revokedAt:
-        row.revoked_at == null ? null : (platform.parseDate(row.revoked_at as string) as Date),
-      revocationReason: (row.revocation_reason as string | null) ?? null,
-    };
+    return toRecords<CertificateRecord>(this.em, Certificate, [row])[0];
   }
 }

@@ -1,12 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../common/auth/auth.decorators';
 import { PaginationQueryDto } from '../common/dto/pagination.dto';
@@ -17,7 +10,6 @@ import {
   CertificateListResponseDto,
   CertificateResponseDto,
   CertificateVerificationDto,
-  RequestCertificateDto,
   RevokeCertificateDto,
   VerifyCertificateParamsDto,
 } from './dto/certificate.dto';
@@ -27,29 +19,6 @@ import {
 @Controller('certificates')
 export class CertificatesController {
   constructor(private readonly certificates: CertificatesService) {}
-
-  @Post()
-  @Roles('student')
-  @ApiOperation({
-    summary: "The calling student's certificate for a course",
-    description:
-      'Idempotent: 201 when the certificate is issued now (needs 100% completion; the ' +
-      'enrollment becomes completed), 200 with the existing certificate (revoked or not) on ' +
-      'any later call. 403 ENROLLMENT_REQUIRED without an active or completed enrollment, 409 ' +
-      'COMPLETION_REQUIRED below 100% (current percentage in `details`), 404 for an unknown course.',
-  })
-  @ApiCreatedResponse({ type: CertificateResponseDto, description: 'Issued now' })
-  @ApiOkResponse({ type: CertificateResponseDto, description: 'Already issued earlier' })
-  @ApiErrors(400, 401, 403, 404, 409, 413)
-  async request(
-    @CurrentUser() caller: AuthUser,
-    @Body() dto: RequestCertificateDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CertificateResponseDto> {
-    const { certificate, created } = await this.certificates.request(caller, dto);
-    reply.status(created ? 201 : 200);
-    return certificate;
-  }
 
   @Get('me')
   @Roles('student')

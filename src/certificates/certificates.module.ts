@@ -1,19 +1,14 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
-import { CoursesModule } from '../courses/courses.module';
 import { EnrollmentsModule } from '../enrollments/enrollments.module';
-import { Certificate } from './certificate.entity';
+import { CertificateRepository } from './certificate.repository';
 import { CertificatesController } from './certificates.controller';
 import { CertificatesService } from './certificates.service';
 
-/**
- * Needs a COURSE_COMPLETION provider (see course-completion.port.ts) somewhere in the
- * application; it is resolved at request time, so this module imports nothing from progress.
- */
+/** Issues, verifies and revokes certificates; it never reads progress (progress calls it). */
 @Module({
-  imports: [MikroOrmModule.forFeature([Certificate]), CoursesModule, EnrollmentsModule],
+  imports: [EnrollmentsModule],
   controllers: [CertificatesController],
-  providers: [CertificatesService],
+  providers: [CertificatesService, CertificateRepository],
   exports: [CertificatesService],
 })
 export class CertificatesModule {}

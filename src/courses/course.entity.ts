@@ -1,17 +1,20 @@
-import {
-  Entity,
-  EntityRepositoryType,
-  Enum,
-  OptionalProps,
-  PrimaryKey,
-  Property,
-} from '@mikro-orm/core';
+import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { COURSE_STATUSES, CourseStatus } from './domain/course-status';
-import { CourseRepository } from './course.repository';
 
-@Entity({ tableName: 'courses', repository: () => CourseRepository })
-export class Course {
-  [EntityRepositoryType]?: CourseRepository;
+/** A course as plain data (what the repository returns; the entity has the same shape). */
+export interface CourseRecord {
+  id: number;
+  title: string;
+  description: string | null;
+  instructorId: number;
+  status: CourseStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Table `courses`: the metadata of a course; its content lives in MongoDB. */
+@Entity({ tableName: 'courses' })
+export class Course implements CourseRecord {
   [OptionalProps]?: 'description' | 'status' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })

@@ -1,13 +1,11 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
-import { Course } from './course.entity';
+import { CourseRepository } from './course.repository';
 import { CoursesController } from './courses.controller';
 import { CoursesService } from './courses.service';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Course])],
   controllers: [CoursesController],
-  providers: [CoursesService],
+  providers: [CoursesService, CourseRepository],
   exports: [CoursesService],
 })
 export class CoursesModule {}

@@ -1,10 +1,9 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { AuthUser } from '../common/auth/auth-user';
 import { Page } from '../common/dto/pagination.dto';
 import { DomainError } from '../common/errors/domain-error';
-import { Course } from './course.entity';
+import { CourseRecord } from './course.entity';
 import { CourseRepository } from './course.repository';
 import { assertCourseTransition, canManageCourse, isCourseVisible } from './domain/course-status';
 import {
@@ -14,6 +13,9 @@ import {
   toCourseResponse,
   UpdateCourseDto,
 } from './dto/course.dto';
+
+/** A course update re-decides after losing a race to a status change at most this often. */
+const MAX_UPDATE_ATTEMPTS = 3;
 
 /** What the read paths need of a course to decide who sees what. */
 export interface ReadableCourse {
@@ -31,19 +33,14 @@ export class CoursesService {
    */
   private readonly readable = new LRUCache<number, ReadableCourse>({ max: 10_000 });
 
-  constructor(
-    private readonly courses: CourseRepository,
-    private readonly em: EntityManager,
-  ) {}
+  constructor(private readonly courses: CourseRepository) {}
 
   async create(caller: AuthUser, dto: CreateCourseDto): Promise<CourseResponseDto> {
-    const course = this.courses.create({
+    const course = await this.courses.insert({
       title: dto.title,
       description: dto.description ?? null,
       instructorId: caller.id,
-      status: 'draft',
     });
-    await this.em.flush();
     return toCourseResponse(course);
   }
 
@@ -65,20 +62,28 @@ export class CoursesService {
     return toCourseResponse(await this.findVisible(caller, courseId));
   }
 
+  /** A status change is decided on the status read and written only if it is still that one. */
   async update(
     caller: AuthUser,
     courseId: number,
     dto: UpdateCourseDto,
   ): Promise<CourseResponseDto> {
-    const course = await this.findManageable(caller, courseId);
-    if (dto.status !== undefined) {
-      assertCourseTransition(course.status, dto.status);
-      course.status = dto.status;
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const course = await this.findManageable(caller, courseId);
+      if (dto.status !== undefined) assertCourseTransition(course.status, dto.status);
+      if (Object.values(dto).every((v) => v === undefined)) return toCourseResponse(course);
+      const updated = await this.courses.update(course.id, course.status, {
+        title: dto.title,
+        description: dto.description,
+        status: dto.status,
+      });
+      if (updated) return toCourseResponse(updated);
     }
-    if (dto.title !== undefined) course.title = dto.title;
-    if (dto.description !== undefined) course.description = dto.description;
-    await this.em.flush();
-    return toCourseResponse(course);
+    throw new DomainError(
+      'conflict',
+      'CONCURRENT_UPDATE',
+      'The course was changed by another request at the same time; retry',
+    );
   }
 
   /**
@@ -99,14 +104,14 @@ export class CoursesService {
   }
 
   /** The course if the caller may see it; a hidden draft is indistinguishable from a missing one. */
-  async findVisible(caller: AuthUser | undefined, courseId: number): Promise<Course> {
-    const course = await this.courses.findOne({ id: courseId });
+  async findVisible(caller: AuthUser | undefined, courseId: number): Promise<CourseRecord> {
+    const course = await this.courses.findById(courseId);
     if (!course || !isCourseVisible(course, caller)) throw courseNotFound(courseId);
     return course;
   }
 
   /** The course if the caller owns it or is an admin; 404 if hidden, 403 if visible but not theirs. */
-  async findManageable(caller: AuthUser, courseId: number): Promise<Course> {
+  async findManageable(caller: AuthUser, courseId: number): Promise<CourseRecord> {
     const course = await this.findVisible(caller, courseId);
     if (!canManageCourse(course, caller)) {
       throw new DomainError(

@@ -1,14 +1,5 @@
-import {
-  Entity,
-  EntityRepositoryType,
-  Enum,
-  OptionalProps,
-  PrimaryKey,
-  Property,
-  Unique,
-} from '@mikro-orm/core';
-import { ENROLLMENT_STATUSES, EnrollmentStatus } from './domain/enrollment-transitions';
-import { EnrollmentRepository } from './enrollment.repository';
+import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { ENROLLMENT_STATUSES, EnrollmentStatus } from './domain/enrollment-status';
 
 /** An enrollment as plain data (what the repository returns; the entity has the same shape). */
 export interface EnrollmentRecord {
@@ -31,10 +22,9 @@ export interface EnrollmentRecord {
 }
 
 /** Table `enrollments` after the progress refactor (the progress columns are gone). */
-@Entity({ tableName: 'enrollments', repository: () => EnrollmentRepository })
+@Entity({ tableName: 'enrollments' })
 @Unique({ name: 'enrollments_student_id_course_id_unique', properties: ['studentId', 'courseId'] })
 export class Enrollment implements EnrollmentRecord {
-  [EntityRepositoryType]?: EnrollmentRepository;
   [OptionalProps]?:
     | 'status'
     | 'enrolledAt'

@@ -1,29 +1,12 @@
-import { EntityRepository } from '@mikro-orm/postgresql';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
 import { Page } from '../common/dto/pagination.dto';
-import { EnrollmentState, EnrollmentStatus } from './domain/enrollment-transitions';
-import type { Enrollment, EnrollmentRecord } from './enrollment.entity';
+import { columnsOf, query, toRecords } from '../database/records';
+import { EnrollmentStatus } from './domain/enrollment-status';
+import { EnrollmentState } from './domain/enrollment-transitions';
+import { Enrollment, EnrollmentRecord } from './enrollment.entity';
 
 type Row = Record<string, unknown>;
-
-const COLUMNS = [
-  'id',
-  'student_id',
-  'course_id',
-  'status',
-  'enrolled_at',
-  'started_at',
-  'completed_at',
-  'dropped_at',
-  'last_accessed_at',
-  'payment_status',
-  'payment_amount',
-  'enrollment_source',
-  'time_spent_minutes',
-  'created_at',
-  'updated_at',
-];
-const SELECT = COLUMNS.join(', ');
-const SELECT_E = COLUMNS.map((c) => `e.${c}`).join(', ');
 
 export interface NewEnrollment {
   studentId: number;
@@ -39,25 +22,27 @@ export interface EnrollmentListFilter {
 }
 
 /**
- * Enrollments are read and written with single SQL statements (plain rows, no identity map), so
- * every status change is an atomic compare-and-set and the methods work inside and outside an
- * HTTP request (the progress code and scripts call them too).
+ * The `enrollments` table. Every status change is one compare-and-set statement, so concurrent
+ * requests cannot both make the same move.
  */
-export class EnrollmentRepository extends EntityRepository<Enrollment> {
+@Injectable()
+export class EnrollmentRepository {
+  constructor(private readonly em: EntityManager) {}
+
   /** Inserts unless (student_id, course_id) exists; null when another row already holds it. */
   async insertIfAbsent(data: NewEnrollment): Promise<EnrollmentRecord | null> {
     const rows = await this.sql(
       `insert into enrollments (student_id, course_id, status, payment_amount, enrollment_source)
        values (?, ?, 'active', ?, ?)
        on conflict (student_id, course_id) do nothing
-       returning ${SELECT}`,
+       returning ${this.columns}`,
       [data.studentId, data.courseId, data.paymentAmount, data.enrollmentSource],
     );
     return rows.length ? this.toRecord(rows[0]) : null;
   }
 
   async findById(id: number): Promise<EnrollmentRecord | null> {
-    const rows = await this.sql(`select ${SELECT} from enrollments where id = ?`, [id]);
+    const rows = await this.sql(`select ${this.columns} from enrollments where id = ?`, [id]);
     return rows.length ? this.toRecord(rows[0]) : null;
   }
 
@@ -66,7 +51,7 @@ export class EnrollmentRepository extends EntityRepository<Enrollment> {
     id: number,
   ): Promise<{ enrollment: EnrollmentRecord; courseInstructorId: number } | null> {
     const rows = await this.sql(
-      `select ${SELECT_E}, c.instructor_id as course_instructor_id
+      `select ${columnsOf(this.em, Enrollment, 'e')}, c.instructor_id as course_instructor_id
        from enrollments e join courses c on c.id = e.course_id
        where e.id = ?`,
       [id],
@@ -83,7 +68,7 @@ export class EnrollmentRepository extends EntityRepository<Enrollment> {
     courseId: number,
   ): Promise<EnrollmentRecord | null> {
     const rows = await this.sql(
-      `select ${SELECT} from enrollments where student_id = ? and course_id = ?`,
+      `select ${this.columns} from enrollments where student_id = ? and course_id = ?`,
       [studentId, courseId],
     );
     return rows.length ? this.toRecord(rows[0]) : null;
@@ -106,7 +91,7 @@ export class EnrollmentRepository extends EntityRepository<Enrollment> {
          enrollment_source = coalesce(?, enrollment_source),
          updated_at = now()
        where id = ? and status = ?
-       returning ${SELECT}`,
+       returning ${this.columns}`,
       [
         next.status,
         next.droppedAt,
@@ -122,12 +107,12 @@ export class EnrollmentRepository extends EntityRepository<Enrollment> {
 
   /** Sets started_at on the first activity and last_accessed_at on every one. */
   async touchAccess(id: number): Promise<void> {
-    await this.getEntityManager().execute(
+    await query(
+      this.em,
       `update enrollments set started_at = coalesce(started_at, now()), last_accessed_at = now(),
          updated_at = now()
        where id = ?`,
       [id],
-      'run',
     );
   }
 
@@ -160,7 +145,7 @@ export class EnrollmentRepository extends EntityRepository<Enrollment> {
     const params = filter.status ? [value, filter.status] : [value];
     const [rows, counted] = await Promise.all([
       this.sql(
-        `select ${SELECT} from enrollments where ${where}
+        `select ${this.columns} from enrollments where ${where}
          order by enrolled_at desc, id desc limit ? offset ?`,
         [...params, filter.limit, filter.skip],
       ),
@@ -174,30 +159,15 @@ export class EnrollmentRepository extends EntityRepository<Enrollment> {
     };
   }
 
-  private sql(query: string, params: unknown[]): Promise<Row[]> {
-    return this.getEntityManager().execute<Row[]>(query, params, 'all');
+  private get columns(): string {
+    return columnsOf(this.em, Enrollment);
+  }
+
+  private sql(statement: string, params: unknown[]): Promise<Row[]> {
+    return query(this.em, statement, params);
   }
 
   private toRecord(row: Row): EnrollmentRecord {
-    const platform = this.getEntityManager().getPlatform();
-    const date = (v: unknown) => platform.parseDate(v as string) as Date;
-    const optionalDate = (v: unknown) => (v == null ? null : date(v));
-    return {
-      id: Number(row.id),
-      studentId: Number(row.student_id),
-      courseId: Number(row.course_id),
-      status: row.status as EnrollmentStatus,
-      enrolledAt: date(row.enrolled_at),
-      startedAt: optionalDate(row.started_at),
-      completedAt: optionalDate(row.completed_at),
-      droppedAt: optionalDate(row.dropped_at),
-      lastAccessedAt: optionalDate(row.last_accessed_at),
-      paymentStatus: (row.payment_status as string | null) ?? null,
-      paymentAmount: row.payment_amount == null ? null : String(row.payment_amount),
-      enrollmentSource: (row.enrollment_source as string | null) ?? null,
-      timeSpentMinutes: Number(row.time_spent_minutes),
-      createdAt: date(row.created_at),
-      updatedAt: date(row.updated_at),
-    };
+    return toRecords<EnrollmentRecord>(this.em, Enrollment, [row])[0];
   }
 }

@@ -1,14 +1,13 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { CoursesModule } from '../courses/courses.module';
-import { Enrollment } from './enrollment.entity';
+import { EnrollmentRepository } from './enrollment.repository';
 import { EnrollmentsController } from './enrollments.controller';
 import { EnrollmentsService } from './enrollments.service';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Enrollment]), CoursesModule],
+  imports: [CoursesModule],
   controllers: [EnrollmentsController],
-  providers: [EnrollmentsService],
+  providers: [EnrollmentsService, EnrollmentRepository],
   exports: [EnrollmentsService],
 })
 export class EnrollmentsModule {}

@@ -4,11 +4,8 @@ import { Page } from '../common/dto/pagination.dto';
 import { DomainError } from '../common/errors/domain-error';
 import { CoursesService } from '../courses/courses.service';
 import { assertCourseOpenForEnrollment, enrollmentRoleOf } from './domain/enrollment-access';
-import {
-  applyEnrollmentTransition,
-  ENROLLED_STATUSES,
-  reEnroll,
-} from './domain/enrollment-transitions';
+import { ENROLLED_STATUSES } from './domain/enrollment-status';
+import { applyEnrollmentTransition, reEnroll } from './domain/enrollment-transitions';
 import {
   CreateEnrollmentDto,
   EnrollmentResponseDto,
@@ -101,8 +98,6 @@ export class EnrollmentsService {
     }
     throw busy();
   }
-
-  // ---- for the progress and certificate code ----
 
   /** The student's enrollment in a course, whatever its status, or null. */
   findForStudentAndCourse(studentId: number, courseId: number): Promise<EnrollmentRecord | null> {

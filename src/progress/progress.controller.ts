@@ -1,21 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, Roles } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { CreatedOrOk } from '../common/http/created-or-ok';
 import { ParseIntIdPipe } from '../common/pipes/id-params.pipe';
 import {
+  CompleteItemDto,
   CourseProgressSummaryDto,
   CourseReportDto,
   CourseReportQueryDto,
-  MarkCompletedDto,
   ProgressItemDto,
   ProgressResponseDto,
 } from './dto/progress.dto';
@@ -29,22 +23,16 @@ export class ProgressController {
 
   @Post('progress')
   @Roles('student')
-  @ApiCreatedResponse({ type: ProgressResponseDto, description: 'First completion of the item' })
-  @ApiOkResponse({
+  @CreatedOrOk('progress', {
     type: ProgressResponseDto,
-    description:
+    created: 'First completion of the item',
+    ok:
       'Already completed: the same row. A quiz retake keeps the highest score; `score` is the ' +
       'kept one',
   })
   @ApiErrors(400, 401, 403, 404, 409, 413)
-  async markCompleted(
-    @CurrentUser() caller: AuthUser,
-    @Body() dto: MarkCompletedDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ProgressResponseDto> {
-    const { progress, created } = await this.progress.markCompleted(caller, dto);
-    reply.status(created ? 201 : 200);
-    return progress;
+  completeItem(@CurrentUser() caller: AuthUser, @Body() dto: CompleteItemDto) {
+    return this.progress.completeItem(caller, dto);
   }
 
   @Delete('progress')
@@ -52,8 +40,8 @@ export class ProgressController {
   @Roles('student')
   @ApiNoContentResponse({ description: 'The item is not completed any more (idempotent)' })
   @ApiErrors(400, 401, 403, 404, 413)
-  unmark(@CurrentUser() caller: AuthUser, @Body() dto: ProgressItemDto): Promise<void> {
-    return this.progress.unmark(caller, dto);
+  uncompleteItem(@CurrentUser() caller: AuthUser, @Body() dto: ProgressItemDto): Promise<void> {
+    return this.progress.uncompleteItem(caller, dto);
   }
 
   @Get('progress/course/:courseId')

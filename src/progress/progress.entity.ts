@@ -1,10 +1,20 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { ItemType } from '../course-content/domain/content.types';
 
-/**
- * One completed item of one student. Mapped for the schema's sake; the hot paths
- * read and write it as plain rows through ProgressRepository.
- */
+/** A completion as plain data (what the repository returns). */
+export interface ProgressRecord {
+  id: number;
+  userId: number;
+  courseId: number;
+  itemType: ItemType;
+  itemId: string;
+  /** Quizzes only; the highest score of the student's attempts. */
+  score: number | null;
+  completedAt: Date;
+  createdAt: Date;
+}
+
+/** One completed item of one student (table `progress`). */
 @Entity({ tableName: 'progress' })
 export class Progress {
   [OptionalProps]?: 'score' | 'completedAt' | 'createdAt';

@@ -1,36 +1,41 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../common/errors/domain-error';
+import { columnsOf, query, toRecords } from '../database/records';
+import { EnrollmentStatus } from '../enrollments/domain/enrollment-status';
 import { CountedItem } from './domain/progress-calculator';
+import { Progress, ProgressRecord } from './progress.entity';
 
-export interface ProgressRow {
-  id: number;
-  user_id: number;
-  course_id: number;
-  item_type: string;
-  item_id: string;
-  score: number | null;
-  completed_at: Date;
-  created_at: Date;
+export interface ProgressKey {
+  userId: number;
+  courseId: number;
+  itemType: string;
+  itemId: string;
 }
 
-export interface ReportRow {
-  student_id: number;
-  enrollment_id: number;
-  status: string;
-  completed_items: number;
-  total_items: number;
-  completion_percentage: number;
-  has_certificate: boolean;
-  last_activity_at: Date | null;
+export interface NewProgress extends ProgressKey {
+  score: number | null;
+  completedAt: Date;
+}
+
+/** One enrollment's line of the course report, counted against the given items. */
+export interface ReportLine {
+  studentId: number;
+  enrollmentId: number;
+  status: EnrollmentStatus;
+  completedItems: number;
+  hasCertificate: boolean;
+  lastActivityAt: Date | null;
 }
 
 export type ReportSort = 'completion_percentage' | 'student_id' | 'enrolled_at';
 
-const MAX_MARK_ATTEMPTS = 5;
-
-const ROW = `id::int8 as id, user_id, course_id, item_type, item_id, score::float8 as score,
-  completed_at, created_at`;
+export interface ReportPage {
+  skip: number;
+  limit: number;
+  sort: ReportSort;
+  order: 'asc' | 'desc';
+  status?: EnrollmentStatus;
+}
 
 const SORT_SQL: Record<ReportSort, string> = {
   completion_percentage: 'completed_items',
@@ -38,84 +43,105 @@ const SORT_SQL: Record<ReportSort, string> = {
   enrolled_at: 'enrolled_at',
 };
 
-/** Plain-row SQL over `progress`: inserts are idempotent, reads are single indexed queries. */
+/** The `progress` table: one row per completed item. */
 @Injectable()
 export class ProgressRepository {
   constructor(private readonly em: EntityManager) {}
 
-  private sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
-    return this.em.getConnection().execute<T[]>(query, params);
+  private get columns(): string {
+    return columnsOf(this.em, Progress);
+  }
+
+  /** Inserts the completion unless it exists; null when a row with this key is already there. */
+  async insertIfAbsent(row: Omit<NewProgress, 'completedAt'>): Promise<ProgressRecord | null> {
+    const rows = await query(
+      this.em,
+      `insert into progress (user_id, course_id, item_type, item_id, score)
+       values (?, ?, ?, ?, ?)
+       on conflict (user_id, course_id, item_type, item_id) do nothing
+       returning ${this.columns}`,
+      [row.userId, row.courseId, row.itemType, row.itemId, row.score],
+    );
+    return this.first(rows);
   }
 
   /**
-   * Inserts the completion unless it exists; `created` is false for the existing row. A retake
-   * with a higher score raises the stored one (the highest score is kept; a lower one or none
-   * changes nothing), in one conditional update, so concurrent retakes keep their maximum. A
-   * concurrent DELETE can remove the existing row between the insert and the read: then the
-   * insert simply runs again.
+   * Raises the stored score to `score` in one conditional update, so concurrent retakes keep
+   * their maximum; null when the row is missing or already holds a score at least as high.
    */
-  async markCompleted(
-    userId: number,
-    courseId: number,
-    itemType: string,
-    itemId: string,
-    score: number | null,
-  ): Promise<{ row: ProgressRow; created: boolean }> {
-    const key = [userId, courseId, itemType, itemId];
-    for (let attempt = 0; attempt < MAX_MARK_ATTEMPTS; attempt++) {
-      const inserted = await this.sql<ProgressRow>(
-        `insert into progress (user_id, course_id, item_type, item_id, score)
-         values (?, ?, ?, ?, ?)
-         on conflict (user_id, course_id, item_type, item_id) do nothing
-         returning ${ROW}`,
-        [...key, score],
-      );
-      if (inserted.length) return { row: normalise(inserted[0]), created: true };
-      if (score !== null) {
-        const [raised] = await this.sql<ProgressRow>(
-          `update progress set score = ?
-           where user_id = ? and course_id = ? and item_type = ? and item_id = ?
-             and (score is null or score < ?)
-           returning ${ROW}`,
-          [score, ...key, score],
-        );
-        if (raised) return { row: normalise(raised), created: false };
-      }
-      const [existing] = await this.sql<ProgressRow>(
-        `select ${ROW} from progress
-         where user_id = ? and course_id = ? and item_type = ? and item_id = ?`,
-        key,
-      );
-      if (existing) return { row: normalise(existing), created: false };
-    }
-    throw new DomainError(
-      'conflict',
-      'CONCURRENT_MODIFICATION',
-      'This completion is being added and removed at the same time; retry',
+  async raiseScore(key: ProgressKey, score: number): Promise<ProgressRecord | null> {
+    const rows = await query(
+      this.em,
+      `update progress set score = ?
+       where user_id = ? and course_id = ? and item_type = ? and item_id = ?
+         and (score is null or score < ?)
+       returning ${this.columns}`,
+      [score, key.userId, key.courseId, key.itemType, key.itemId, score],
+    );
+    return this.first(rows);
+  }
+
+  async findByKey(key: ProgressKey): Promise<ProgressRecord | null> {
+    const rows = await query(
+      this.em,
+      `select ${this.columns} from progress
+       where user_id = ? and course_id = ? and item_type = ? and item_id = ?`,
+      [key.userId, key.courseId, key.itemType, key.itemId],
+    );
+    return this.first(rows);
+  }
+
+  /**
+   * Inserts many completions in one statement; a row that exists keeps what it has (its real
+   * timestamp and score). Returns the keys actually inserted.
+   */
+  async insertMissing(rows: NewProgress[]): Promise<ProgressKey[]> {
+    if (rows.length === 0) return [];
+    return query<ProgressKey>(
+      this.em,
+      `insert into progress (user_id, course_id, item_type, item_id, score, completed_at)
+       select r.user_id, r.course_id, r.item_type, r.item_id, r.score, r.completed_at
+       from json_to_recordset(?::json) as r(user_id int, course_id int, item_type varchar,
+         item_id varchar, score numeric, completed_at timestamptz)
+       on conflict (user_id, course_id, item_type, item_id) do nothing
+       returning user_id as "userId", course_id as "courseId", item_type as "itemType",
+         item_id as "itemId"`,
+      // One JSON parameter: the driver would expand a JS array into a list of parameters.
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            user_id: r.userId,
+            course_id: r.courseId,
+            item_type: r.itemType,
+            item_id: r.itemId,
+            score: r.score,
+            completed_at: r.completedAt.toISOString(),
+          })),
+        ),
+      ],
     );
   }
 
-  async unmark(
-    userId: number,
-    courseId: number,
-    itemType: string,
-    itemId: string,
-  ): Promise<boolean> {
-    const rows = await this.sql<{ id: number }>(
+  /** Removes a completion; false when there was none. */
+  async delete(key: ProgressKey): Promise<boolean> {
+    const rows = await query(
+      this.em,
       `delete from progress where user_id = ? and course_id = ? and item_type = ? and item_id = ?
        returning id`,
-      [userId, courseId, itemType, itemId],
+      [key.userId, key.courseId, key.itemType, key.itemId],
     );
     return rows.length > 0;
   }
 
   /** Every completion of a student in a course (served by the unique index's prefix). */
-  async findForUserAndCourse(userId: number, courseId: number): Promise<ProgressRow[]> {
-    const rows = await this.sql<ProgressRow>(
-      `select ${ROW} from progress where user_id = ? and course_id = ? order by completed_at, id`,
+  async findForUserAndCourse(userId: number, courseId: number): Promise<ProgressRecord[]> {
+    const rows = await query(
+      this.em,
+      `select ${this.columns} from progress where user_id = ? and course_id = ?
+       order by completed_at, id`,
       [userId, courseId],
     );
-    return rows.map(normalise);
+    return this.records(rows);
   }
 
   /**
@@ -125,10 +151,11 @@ export class ProgressRepository {
   async courseReport(
     courseId: number,
     items: CountedItem[],
-    page: { skip: number; limit: number; sort: ReportSort; order: 'asc' | 'desc'; status?: string },
-  ): Promise<{ rows: ReportRow[]; total: number }> {
+    page: ReportPage,
+  ): Promise<{ lines: ReportLine[]; total: number }> {
     const direction = page.order === 'desc' ? 'desc' : 'asc';
-    const rows = await this.sql<ReportRow & { total: string; enrolled_at: Date }>(
+    const rows = await query<ReportLine & { total: string }>(
+      this.em,
       `with counted as (
          select * from json_to_recordset(?::json) as c(item_type text, item_id text)
        ), per_enrollment as (
@@ -141,11 +168,14 @@ export class ProgressRepository {
          where e.course_id = ? and (?::text is null or e.status = ?::text)
          group by e.id
        )
-       select r.*, (cert.id is not null and not cert.is_revoked) as has_certificate,
+       select r.student_id as "studentId", r.enrollment_id as "enrollmentId", r.status,
+              r.completed_items as "completedItems",
+              (cert.id is not null and not cert.is_revoked) as "hasCertificate",
+              r.last_activity_at as "lastActivityAt",
               count(*) over () as total
        from per_enrollment r
        left join certificates cert on cert.enrollment_id = r.enrollment_id
-       order by ${SORT_SQL[page.sort]} ${direction}, r.student_id asc
+       order by r.${SORT_SQL[page.sort]} ${direction}, r.student_id asc
        limit ? offset ?`,
       [
         // One JSON parameter: the driver would expand a JS array into a list of parameters.
@@ -162,28 +192,33 @@ export class ProgressRepository {
       : await this.countEnrollments(courseId, page.status);
     return {
       total,
-      rows: rows.map((r) => ({
-        student_id: r.student_id,
-        enrollment_id: r.enrollment_id,
-        status: r.status,
-        completed_items: r.completed_items,
-        total_items: items.length,
-        completion_percentage: 0,
-        has_certificate: r.has_certificate,
-        last_activity_at: r.last_activity_at,
+      lines: rows.map(({ total: _total, lastActivityAt, ...line }) => ({
+        ...line,
+        lastActivityAt: lastActivityAt == null ? null : new Date(lastActivityAt),
       })),
     };
   }
 
   private async countEnrollments(courseId: number, status?: string): Promise<number> {
-    const [row] = await this.sql<{ n: number }>(
-      `select count(*)::int as n from enrollments where course_id = ? and (?::text is null or status = ?::text)`,
+    const [row] = await query<{ n: number }>(
+      this.em,
+      `select count(*)::int as n from enrollments
+       where course_id = ? and (?::text is null or status = ?::text)`,
       [courseId, status ?? null, status ?? null],
     );
     return row.n;
   }
-}
 
-function normalise(row: ProgressRow): ProgressRow {
-  return { ...row, id: Number(row.id), score: row.score === null ? null : Number(row.score) };
+  private records(rows: Record<string, unknown>[]): ProgressRecord[] {
+    // bigint and numeric come back as strings; the record holds numbers.
+    return toRecords<ProgressRecord>(this.em, Progress, rows).map((r) => ({
+      ...r,
+      id: Number(r.id),
+      score: r.score == null ? null : Number(r.score),
+    }));
+  }
+
+  private first(rows: Record<string, unknown>[]): ProgressRecord | null {
+    return rows.length ? this.records(rows)[0] : null;
+  }
 }

@@ -1,75 +1,68 @@
 import { Injectable } from '@nestjs/common';
 import { CertificatesService } from '../certificates/certificates.service';
-import { CourseCompletionPort } from '../certificates/course-completion.port';
 import { AuthUser } from '../common/auth/auth-user';
 import { Page } from '../common/dto/pagination.dto';
 import { DomainError } from '../common/errors/domain-error';
-import { AppConfig } from '../config/app-config';
-import { CourseContentReader } from '../course-content/course-content.reader';
 import { CoursesService } from '../courses/courses.service';
-import { EnrollmentRecord } from '../enrollments/enrollment.entity';
+import { assertEnrolled, enrollmentRequired } from '../enrollments/domain/enrollment-status';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
+import { CountedItemsReader } from './counted-items.reader';
+import { CourseCompletionService } from './course-completion.service';
 import {
   assertItemCounts,
   assertScoreAllowed,
   completionPercentage,
   computeProgress,
-  CountedItem,
-  countedItems,
 } from './domain/progress-calculator';
 import {
+  CompleteItemDto,
   CourseProgressSummaryDto,
   CourseReportQueryDto,
   CourseReportRowDto,
-  MarkCompletedDto,
   ProgressItemDto,
   ProgressResponseDto,
   toProgressResponse,
+  toReportRow,
 } from './dto/progress.dto';
-import { ProgressRepository } from './progress.repository';
+import { ProgressRecord } from './progress.entity';
+import { NewProgress, ProgressKey, ProgressRepository } from './progress.repository';
 
-const MARKING_STATUSES = ['active', 'completed'];
+/** Attempts at recording a completion that a concurrent DELETE keeps removing. */
+const MAX_COMPLETE_ATTEMPTS = 5;
 
 @Injectable()
-export class ProgressService implements CourseCompletionPort {
+export class ProgressService {
   constructor(
     private readonly courses: CoursesService,
     private readonly enrollments: EnrollmentsService,
-    private readonly content: CourseContentReader,
+    private readonly counted: CountedItemsReader,
     private readonly progress: ProgressRepository,
     private readonly certificates: CertificatesService,
-    private readonly config: AppConfig,
+    private readonly completion: CourseCompletionService,
   ) {}
 
   /**
    * POST /progress. Idempotent: a repeated completion returns the stored row (`created: false`).
-   * Reaching 100% completes the enrollment and issues the certificate; both steps are
-   * exactly-once operations, so concurrent last completions cannot complete twice.
+   * Reaching 100% completes the course (see CourseCompletionService).
    */
-  async markCompleted(
+  async completeItem(
     caller: AuthUser,
-    dto: MarkCompletedDto,
+    dto: CompleteItemDto,
   ): Promise<{ progress: ProgressResponseDto; created: boolean }> {
     assertScoreAllowed(dto.item_type, dto.score);
-    const itemId = dto.item_id.toLowerCase();
-    const { enrollment, items } = await this.markingContext(caller, dto.course_id);
-    assertItemCounts(items, dto.item_type, itemId);
-    const { row, created } = await this.progress.markCompleted(
-      caller.id,
-      dto.course_id,
-      dto.item_type,
-      itemId,
-      dto.score ?? null,
-    );
+    const key = this.keyOf(caller, dto);
+    const { enrollment, items } = await this.enrolledContext(caller, dto.course_id);
+    assertItemCounts(items, key.itemType, key.itemId);
+    const { record, created } = await this.record({ ...key, score: dto.score ?? null });
     await this.enrollments.touchAccess(enrollment.id);
-    await this.completeIfDone(enrollment, items);
-    return { progress: toProgressResponse(row), created };
+    await this.completion.completeIfDone(enrollment, items);
+    return { progress: toProgressResponse(record), created };
   }
 
   /** DELETE /progress: un-completes an item. Idempotent; never reopens an enrollment. */
-  async unmark(caller: AuthUser, dto: ProgressItemDto): Promise<void> {
-    const { enrollment } = await this.markingContext(caller, dto.course_id);
-    await this.progress.unmark(caller.id, dto.course_id, dto.item_type, dto.item_id.toLowerCase());
+  async uncompleteItem(caller: AuthUser, dto: ProgressItemDto): Promise<void> {
+    const { enrollment } = await this.enrolledContext(caller, dto.course_id);
+    await this.progress.delete(this.keyOf(caller, dto));
     await this.enrollments.touchAccess(enrollment.id);
   }
 
@@ -79,12 +72,12 @@ export class ProgressService implements CourseCompletionPort {
     const enrollment = await this.enrollments.findForStudentAndCourse(caller.id, courseId);
     if (!enrollment) throw enrollmentRequired(courseId);
     const [items, rows, certificate] = await Promise.all([
-      this.countedItemsOf(courseId),
+      this.counted.of(courseId),
       this.progress.findForUserAndCourse(caller.id, courseId),
       this.certificates.findForEnrollment(enrollment.id),
     ]);
     const figures = computeProgress(items, rows);
-    const idsOf = (type: string) => rows.filter((r) => r.item_type === type).map((r) => r.item_id);
+    const idsOf = (type: string) => rows.filter((r) => r.itemType === type).map((r) => r.itemId);
     return {
       course_id: courseId,
       user_id: caller.id,
@@ -108,72 +101,59 @@ export class ProgressService implements CourseCompletionPort {
     query: CourseReportQueryDto,
   ): Promise<Page<CourseReportRowDto>> {
     await this.courses.findManageable(caller, courseId);
-    const items = await this.countedItemsOf(courseId);
-    const { rows, total } = await this.progress.courseReport(courseId, items, query);
+    const items = await this.counted.of(courseId);
+    const { lines, total } = await this.progress.courseReport(courseId, items, query);
     return {
       total,
       skip: query.skip,
       limit: query.limit,
-      items: rows.map((r) => ({
-        ...r,
-        completion_percentage: completionPercentage(r.completed_items, r.total_items),
-        last_activity_at: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
-      })),
+      items: lines.map((line) =>
+        toReportRow(line, items.length, completionPercentage(line.completedItems, items.length)),
+      ),
     };
   }
 
-  /** CourseCompletionPort: what POST /certificates checks. */
-  async completionPercentage(studentId: number, courseId: number): Promise<number> {
-    const [items, rows] = await Promise.all([
-      this.countedItemsOf(courseId),
-      this.progress.findForUserAndCourse(studentId, courseId),
-    ]);
-    return computeProgress(items, rows).completion_percentage;
+  /**
+   * Inserts the completion unless it exists. A retake with a higher score raises the stored one
+   * (the highest score is kept). A concurrent DELETE can remove the existing row between the
+   * insert and the read: then the insert simply runs again.
+   */
+  private async record(
+    completion: Omit<NewProgress, 'completedAt'>,
+  ): Promise<{ record: ProgressRecord; created: boolean }> {
+    for (let attempt = 0; attempt < MAX_COMPLETE_ATTEMPTS; attempt++) {
+      const inserted = await this.progress.insertIfAbsent(completion);
+      if (inserted) return { record: inserted, created: true };
+      const raised =
+        completion.score !== null && (await this.progress.raiseScore(completion, completion.score));
+      if (raised) return { record: raised, created: false };
+      const existing = await this.progress.findByKey(completion);
+      if (existing) return { record: existing, created: false };
+    }
+    throw new DomainError(
+      'conflict',
+      'CONCURRENT_MODIFICATION',
+      'This completion is being added and removed at the same time; retry',
+    );
   }
 
-  private async countedItemsOf(courseId: number): Promise<CountedItem[]> {
-    const { snapshot } = await this.content.read(courseId);
-    return snapshot ? snapshot.derive('counted-items', countedItems) : [];
+  private keyOf(caller: AuthUser, dto: ProgressItemDto): ProgressKey {
+    return {
+      userId: caller.id,
+      courseId: dto.course_id,
+      itemType: dto.item_type,
+      itemId: dto.item_id.toLowerCase(),
+    };
   }
 
   /** The course must be visible (404), the caller enrolled with an active/completed status (403). */
-  private async markingContext(caller: AuthUser, courseId: number) {
+  private async enrolledContext(caller: AuthUser, courseId: number) {
     await this.courses.findReadable(caller, courseId);
     const [enrollment, items] = await Promise.all([
       this.enrollments.findForStudentAndCourse(caller.id, courseId),
-      this.countedItemsOf(courseId),
+      this.counted.of(courseId),
     ]);
-    if (!enrollment) throw enrollmentRequired(courseId);
-    if (!MARKING_STATUSES.includes(enrollment.status)) {
-      throw new DomainError(
-        'forbidden',
-        'ENROLLMENT_NOT_ACTIVE',
-        `Your enrollment in course ${courseId} is ${enrollment.status}; progress needs an active or completed enrollment`,
-      );
-    }
+    assertEnrolled(enrollment, courseId, 'progress');
     return { enrollment, items };
   }
-
-  private async completeIfDone(enrollment: EnrollmentRecord, items: CountedItem[]): Promise<void> {
-    const rows = await this.progress.findForUserAndCourse(
-      enrollment.studentId,
-      enrollment.courseId,
-    );
-    if (!computeProgress(items, rows).is_complete) return;
-    const issue = this.config.AUTO_ISSUE_CERTIFICATES;
-    if (enrollment.status === 'active') {
-      await this.certificates.completeEnrollment(enrollment, issue);
-    } else if (issue) {
-      // Completed earlier (completed is final), e.g. before automatic issuing was turned on.
-      await this.certificates.issueForEnrollment(enrollment);
-    }
-  }
-}
-
-function enrollmentRequired(courseId: number): DomainError {
-  return new DomainError(
-    'forbidden',
-    'ENROLLMENT_REQUIRED',
-    `You are not enrolled in course ${courseId}`,
-  );
 }

@@ -175,6 +175,22 @@ describe('CoursesController (e2e)', () => {
       );
     });
 
+    it('never moves a course back when a status change races an archive', async () => {
+      for (let round = 0; round < 8; round++) {
+        const course = await createCourse(t.app, owner, { publish: true });
+        const [renamed, archived] = await Promise.all([
+          patch(course.id, owner.headers, { status: 'published', title: `Round ${round}` }),
+          patch(course.id, admin.headers, { status: 'archived' }),
+        ]);
+        expect(archived.statusCode).toBe(200);
+        // Either the rename landed first, or it re-decided on the archived course and was refused.
+        expect([200, 409]).toContain(renamed.statusCode);
+        const after = (await get(`/api/v1/courses/${course.id}`)).json();
+        expect(after.status).toBe('archived');
+        expect(after.title).toBe(renamed.statusCode === 200 ? `Round ${round}` : course.title);
+      }
+    });
+
     it('answers 400 for an unknown field, a bad or null status or a null title, and changes nothing', async () => {
       const course = await createCourse(t.app, owner);
       expect((await patch(course.id, owner.headers, { instructor_id: other.id })).statusCode).toBe(

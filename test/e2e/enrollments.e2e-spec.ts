@@ -1,8 +1,8 @@
 import {
   ENROLLMENT_STATUSES,
-  ENROLLMENT_TRANSITIONS,
   EnrollmentStatus,
-} from '../../src/enrollments/domain/enrollment-transitions';
+} from '../../src/enrollments/domain/enrollment-status';
+import { ENROLLMENT_TRANSITIONS } from '../../src/enrollments/domain/enrollment-transitions';
 import { EnrollmentsService } from '../../src/enrollments/enrollments.service';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { createCourse, CourseFixture, newUser } from '../support/factories';

@@ -1,5 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error';
-import { assertEligible, assertEnrolledForCertificate } from './certificate-eligibility';
+import { assertEligible } from './certificate-eligibility';
 
 function errorOf(fn: () => unknown): DomainError {
   try {
@@ -22,18 +22,4 @@ describe('assertEligible', () => {
     expect(error.details).toEqual({ completion_percentage: percentage });
     expect(error.message).toContain(`${percentage}%`);
   });
-});
-
-describe('assertEnrolledForCertificate', () => {
-  it.each(['active', 'completed'])('accepts a %s enrollment', (status) => {
-    expect(() => assertEnrolledForCertificate({ status }, 4)).not.toThrow();
-  });
-
-  it.each([null, { status: 'dropped' }, { status: 'suspended' }])(
-    'refuses %p with ENROLLMENT_REQUIRED',
-    (enrollment) => {
-      const error = errorOf(() => assertEnrolledForCertificate(enrollment, 4));
-      expect(error).toMatchObject({ kind: 'forbidden', code: 'ENROLLMENT_REQUIRED' });
-    },
-  );
 });

@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { IsOmittable } from '../../common/dto/omittable.decorator';
 import { PageMetaDto, PaginationQueryDto } from '../../common/dto/pagination.dto';
-import type { Course } from '../course.entity';
+import type { CourseRecord } from '../course.entity';
 import { COURSE_STATUSES, CourseStatus } from '../domain/course-status';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -103,7 +103,7 @@ export class CourseListResponseDto extends PageMetaDto {
   items: CourseResponseDto[];
 }
 
-export function toCourseResponse(course: Course): CourseResponseDto {
+export function toCourseResponse(course: CourseRecord): CourseResponseDto {
   return {
     id: course.id,
     title: course.title,

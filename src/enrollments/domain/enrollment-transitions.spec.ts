@@ -1,10 +1,9 @@
 import { DomainError } from '../../common/errors/domain-error';
+import { ENROLLMENT_STATUSES, EnrollmentStatus } from './enrollment-status';
 import {
   applyEnrollmentTransition,
-  ENROLLMENT_STATUSES,
   EnrollmentActor,
   EnrollmentState,
-  EnrollmentStatus,
   reEnroll,
 } from './enrollment-transitions';
 

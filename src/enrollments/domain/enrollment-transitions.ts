@@ -1,7 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error';
-
-export const ENROLLMENT_STATUSES = ['active', 'completed', 'dropped', 'suspended'] as const;
-export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
+import { EnrollmentStatus } from './enrollment-status';
 
 /**
  * Who asks for a status change:
@@ -11,9 +9,6 @@ export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
  * - `completion`: the progress code, when the student reaches 100%.
  */
 export type EnrollmentActor = 'student' | 'manager' | 're-enroll' | 'completion';
-
-/** Statuses that give access to the course (content, progress). */
-export const ENROLLED_STATUSES: readonly EnrollmentStatus[] = ['active', 'completed'];
 
 /** The whole rule set of enrollment statuses: from -> to -> who may make the move. */
 export const ENROLLMENT_TRANSITIONS: Readonly<

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { PageMetaDto, PaginationQueryDto } from '../../common/dto/pagination.dto';
-import { ENROLLMENT_STATUSES, EnrollmentStatus } from '../domain/enrollment-transitions';
+import { ENROLLMENT_STATUSES, EnrollmentStatus } from '../domain/enrollment-status';
 import type { EnrollmentRecord } from '../enrollment.entity';
 
 const MAX_INT4 = 2_147_483_647;

@@ -115,9 +115,9 @@ describe(computeProgress.name, () => {
     const { content, ids } = course();
     const items = countedItems(content);
     const figures = computeProgress(items, [
-      { item_type: 'summary', item_id: ids.s1 },
-      { item_type: 'quiz', item_id: ids.q1 },
-      { item_type: 'lesson', item_id: 'ffffffffffffffffffffffff' },
+      { itemType: 'summary', itemId: ids.s1 },
+      { itemType: 'quiz', itemId: ids.q1 },
+      { itemType: 'lesson', itemId: 'ffffffffffffffffffffffff' },
     ]);
     expect(figures).toMatchObject({
       total_items: 4,
@@ -147,10 +147,10 @@ describe(computeProgress.name, () => {
   it('is complete only when every counted item is done, and 0 items is 0% and not complete', () => {
     const { content, ids } = course();
     const all = [
-      { item_type: 'summary', item_id: ids.s1 },
-      { item_type: 'lesson', item_id: ids.l1 },
-      { item_type: 'quiz', item_id: ids.q1 },
-      { item_type: 'lesson', item_id: ids.l2 },
+      { itemType: 'summary', itemId: ids.s1 },
+      { itemType: 'lesson', itemId: ids.l1 },
+      { itemType: 'quiz', itemId: ids.q1 },
+      { itemType: 'lesson', itemId: ids.l2 },
     ];
     expect(computeProgress(countedItems(content), all)).toMatchObject({
       completion_percentage: 100,
@@ -166,9 +166,9 @@ describe(computeProgress.name, () => {
   it('follows content edits: soft-delete raises, restore lowers, a new item lowers', () => {
     const { content, ids } = course();
     const done = [
-      { item_type: 'summary', item_id: ids.s1 },
-      { item_type: 'quiz', item_id: ids.q1 },
-      { item_type: 'lesson', item_id: ids.l2 },
+      { itemType: 'summary', itemId: ids.s1 },
+      { itemType: 'quiz', itemId: ids.q1 },
+      { itemType: 'lesson', itemId: ids.l2 },
     ];
     expect(computeProgress(countedItems(content), done).completion_percentage).toBe(75);
     const deleted = updateItem(content, ids.first, 'lesson', ids.l1, { is_active: false });
@@ -184,7 +184,7 @@ describe(computeProgress.name, () => {
 
   it('keeps a completion of an item deleted then restored', () => {
     const { content, ids } = course();
-    const done = [{ item_type: 'lesson', item_id: ids.l1 }];
+    const done = [{ itemType: 'lesson', itemId: ids.l1 }];
     const deleted = updateItem(content, ids.first, 'lesson', ids.l1, { is_active: false });
     expect(computeProgress(countedItems(deleted), done).completed_items).toBe(0);
     const restored = updateItem(deleted, ids.first, 'lesson', ids.l1, { is_active: true });

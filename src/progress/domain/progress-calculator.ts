@@ -11,9 +11,10 @@ export interface CountedItem {
   module_title: string;
 }
 
+/** A completed item, as a progress record names it. */
 export interface Completion {
-  item_type: string;
-  item_id: string;
+  itemType: string;
+  itemId: string;
 }
 
 export interface ModuleProgress {
@@ -87,7 +88,7 @@ const keyOf = (type: string, id: string) => `${type}:${id}`;
  * is done (never "rounds to 100").
  */
 export function computeProgress(items: CountedItem[], completions: Completion[]): ProgressFigures {
-  const done = new Set(completions.map((c) => keyOf(c.item_type, c.item_id)));
+  const done = new Set(completions.map((c) => keyOf(c.itemType, c.itemId)));
   const isDone = (i: CountedItem) => done.has(keyOf(i.item_type, i.item_id));
   const modules = new Map<string, ModuleProgress>();
   let completed = 0;

@@ -4,7 +4,9 @@ import { IsOmittable } from '../../common/dto/omittable.decorator';
 import { PageMetaDto, PaginationQueryDto } from '../../common/dto/pagination.dto';
 import { ITEM_TYPES, ItemType } from '../../course-content/domain/content.types';
 import type { CountedItem, ModuleProgress } from '../domain/progress-calculator';
-import type { ProgressRow, ReportSort } from '../progress.repository';
+import { ENROLLMENT_STATUSES, EnrollmentStatus } from '../../enrollments/domain/enrollment-status';
+import type { ProgressRecord } from '../progress.entity';
+import type { ReportLine, ReportSort } from '../progress.repository';
 
 const ITEM_ID = /^[0-9a-fA-F]{24}$/;
 
@@ -24,7 +26,7 @@ export class ProgressItemDto {
   item_id: string;
 }
 
-export class MarkCompletedDto extends ProgressItemDto {
+export class CompleteItemDto extends ProgressItemDto {
   @ApiPropertyOptional({
     minimum: 0,
     maximum: 100,
@@ -48,16 +50,16 @@ export class ProgressResponseDto {
   @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
 }
 
-export function toProgressResponse(row: ProgressRow): ProgressResponseDto {
+export function toProgressResponse(record: ProgressRecord): ProgressResponseDto {
   return {
-    id: row.id,
-    user_id: row.user_id,
-    course_id: row.course_id,
-    item_type: row.item_type,
-    item_id: row.item_id,
-    score: row.score,
-    completed_at: new Date(row.completed_at).toISOString(),
-    created_at: new Date(row.created_at).toISOString(),
+    id: record.id,
+    user_id: record.userId,
+    course_id: record.courseId,
+    item_type: record.itemType,
+    item_id: record.itemId,
+    score: record.score,
+    completed_at: record.completedAt.toISOString(),
+    created_at: record.createdAt.toISOString(),
   };
 }
 
@@ -101,7 +103,6 @@ export class CourseProgressSummaryDto {
 }
 
 const SORTS: ReportSort[] = ['completion_percentage', 'student_id', 'enrolled_at'];
-const STATUSES = ['active', 'completed', 'dropped', 'suspended'] as const;
 
 export class CourseReportQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: SORTS, default: 'completion_percentage' })
@@ -114,16 +115,19 @@ export class CourseReportQueryDto extends PaginationQueryDto {
   @IsIn(['asc', 'desc'])
   order: 'asc' | 'desc' = 'desc';
 
-  @ApiPropertyOptional({ enum: STATUSES, description: 'Only enrollments with this status' })
+  @ApiPropertyOptional({
+    enum: ENROLLMENT_STATUSES,
+    description: 'Only enrollments with this status',
+  })
   @IsOptional()
-  @IsIn(STATUSES)
-  status?: (typeof STATUSES)[number];
+  @IsIn(ENROLLMENT_STATUSES)
+  status?: EnrollmentStatus;
 }
 
 export class CourseReportRowDto {
   @ApiProperty() student_id: number;
   @ApiProperty() enrollment_id: number;
-  @ApiProperty({ enum: STATUSES }) status: string;
+  @ApiProperty({ enum: ENROLLMENT_STATUSES }) status: EnrollmentStatus;
   @ApiProperty() completed_items: number;
   @ApiProperty() total_items: number;
   @ApiProperty({ example: 42.86 }) completion_percentage: number;
@@ -134,4 +138,21 @@ export class CourseReportRowDto {
 
 export class CourseReportDto extends PageMetaDto {
   @ApiProperty({ type: [CourseReportRowDto] }) items: CourseReportRowDto[];
+}
+
+export function toReportRow(
+  line: ReportLine,
+  totalItems: number,
+  completionPercentage: number,
+): CourseReportRowDto {
+  return {
+    student_id: line.studentId,
+    enrollment_id: line.enrollmentId,
+    status: line.status,
+    completed_items: line.completedItems,
+    total_items: totalItems,
+    completion_percentage: completionPercentage,
+    has_certificate: line.hasCertificate,
+    last_activity_at: line.lastActivityAt?.toISOString() ?? null,
+  };
 }

@@ -1,0 +1,45 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+
+/*
+ * How every repository talks to PostgreSQL: single SQL statements through `em.execute` (which
+ * joins the caller's `em.transactional`, so a use case can put several repositories' statements
+ * in one transaction), rows turned into plain records by MikroORM's own result mapper of the
+ * entity (column names to property names, timestamps to Date). The entity classes are the one
+ * list of columns; nothing here is a hand-kept copy of them.
+ */
+
+type Row = Record<string, unknown>;
+
+// Built once per entity and alias: the hot read paths ask for them on every request.
+const columnLists = new WeakMap<object, Map<string, string>>();
+
+/** The entity's columns as a select or returning list, optionally qualified by a table alias. */
+export function columnsOf(em: EntityManager, entity: { name: string }, alias = ''): string {
+  const meta = em.getMetadata().get(entity.name);
+  const lists = columnLists.get(meta) ?? columnLists.set(meta, new Map()).get(meta)!;
+  let list = lists.get(alias);
+  if (list === undefined) {
+    list = meta.props
+      .filter((p) => p.persist !== false && p.fieldNames?.length)
+      .map((p) => (alias ? `${alias}.${p.fieldNames[0]}` : p.fieldNames[0]))
+      .join(', ');
+    lists.set(alias, list);
+  }
+  return list;
+}
+
+/** Rows of the entity's table (extra columns are left out) as plain records. */
+export function toRecords<T>(em: EntityManager, entity: { name: string }, rows: Row[]): T[] {
+  const meta = em.getMetadata().get(entity.name);
+  const driver = em.getDriver();
+  const keep = new Set<string>(meta.props.map((p) => p.name));
+  return rows.map((row) => {
+    const mapped = driver.mapResult(row, meta) as Row;
+    return Object.fromEntries(Object.entries(mapped).filter(([key]) => keep.has(key))) as T;
+  });
+}
+
+/** Runs one statement in the current transaction context, if any, and returns its rows. */
+export function query<T = Row>(em: EntityManager, sql: string, params: unknown[] = []) {
+  return em.execute<T[]>(sql, params, 'all');
+}
