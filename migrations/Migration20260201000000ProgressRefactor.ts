@@ -12,7 +12,7 @@ const LEGACY_COLUMNS = `completed_modules, completed_lessons, completed_quizzes,
  * gets today's totals and completion_percentage = the greater of the archived figure and the
  * share of today's counted items it has rows for (unmapped legacy completions never lower it).
  * The item translations come from rollback_content_items / rollback_content_courses, which
- * `npm run migration:down` writes from MongoDB first (scripts/lib/rollback-fold.ts); without
+ * `npm run migration:down` writes from MongoDB first (src/legacy-migration/rollback-fold.service.ts); without
  * them the revert refuses when there are progress rows. Rows without a legacy_id stay in
  * `progress` only.
  */

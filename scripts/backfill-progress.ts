@@ -1,25 +1,26 @@
+import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Pool } from 'pg';
+import { loadOpsConfig } from '../src/config/ops-config';
+import { BackfillReportEntry } from '../src/legacy-migration/domain/legacy-completions';
+import { parseResolutions, Resolution } from '../src/legacy-migration/domain/legacy-resolutions';
+import { withLegacyMigration } from '../src/legacy-migration/legacy-migration.context';
+import { LegacyResolutionsService } from '../src/legacy-migration/legacy-resolutions.service';
 import {
-  CONTENT_COLLECTION,
-  connectMongo,
+  backfillDeferredMessage,
+  backfillRejectedMessage,
+  backfillSummaryLines,
+} from '../src/legacy-migration/migration-report';
+import { ProgressBackfillService } from '../src/legacy-migration/progress-backfill.service';
+import {
   createProgressReporter,
   intOption,
-  loadScriptConfig,
   openReport,
-  redactUrl,
   ReportWriter,
   runCli,
-  ScriptConfig,
   stopSignal,
+  timestamped,
 } from './lib/ops-cli';
-import { applyResolutions, parseResolutions, Resolution } from './lib/legacy-resolutions';
-import {
-  BackfillReportEntry,
-  backfillProgress,
-  pendingBackfillCount,
-} from './lib/progress-backfill';
 
 function readResolutions(path: string): Resolution[] {
   let content: string;
@@ -61,6 +62,14 @@ const USAGE = `usage: migrate:backfill-progress [--dry-run] [--batch-size N] [--
 const EXIT_DEFERRED = 3;
 const EXIT_REJECTED = 4;
 
+interface RunOptions {
+  dryRun: boolean;
+  batchSize: number;
+  limit: number | undefined;
+  quiet?: boolean;
+  resolutions?: Resolution[];
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -80,153 +89,81 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const batchSize = intOption('batch-size', values['batch-size'], 500);
-  const limit = intOption('limit', values.limit, undefined);
-  const dryRun = values['dry-run'] ?? false;
-  const config = loadScriptConfig(process.env, ['DATABASE_URL', 'MONGODB_URI']);
-  const resolutions =
-    values.resolutions === undefined ? undefined : readResolutions(values.resolutions);
+  const options: RunOptions = {
+    batchSize: intOption('batch-size', values['batch-size'], 500),
+    limit: intOption('limit', values.limit, undefined),
+    dryRun: values['dry-run'] ?? false,
+    quiet: values.quiet,
+  };
+  const config = loadOpsConfig(process.env, ['DATABASE_URL', 'MONGODB_URI']);
+  if (values.resolutions !== undefined) options.resolutions = readResolutions(values.resolutions);
   // Before any database is touched: an unwritable report path fails here, with nothing changed.
-  const report = openReport(
-    values.report ?? `reports/backfill-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
-  );
+  const report = openReport(values.report ?? timestamped('backfill'));
   try {
-    return await run(report, config, {
-      dryRun,
-      batchSize,
-      limit,
-      quiet: values.quiet,
-      resolutions,
-    });
+    return await withLegacyMigration(config, { parts: ['postgres', 'mongo'] }, (app) =>
+      run(app.get(ProgressBackfillService), app.get(LegacyResolutionsService), report, options),
+    );
   } finally {
     report.close();
   }
 }
 
 async function run(
+  backfill: ProgressBackfillService,
+  resolutions: LegacyResolutionsService,
   report: ReportWriter,
-  config: ScriptConfig,
-  options: {
-    dryRun: boolean;
-    batchSize: number;
-    limit: number | undefined;
-    quiet?: boolean;
-    resolutions?: Resolution[];
-  },
+  options: RunOptions,
 ): Promise<number> {
-  const { dryRun, batchSize, limit } = options;
-  const pool = new Pool({
-    connectionString: config.databaseUrl,
-    max: 2,
-    connectionTimeoutMillis: config.timeoutMs,
-    // A batch inserts thousands of rows: longer than an API statement, still bounded.
-    statement_timeout: Math.max(60_000, config.timeoutMs * 20),
-    application_name: 'course-service-backfill',
-  });
-  try {
-    let pending: number;
-    try {
-      pending = await pendingBackfillCount(pool);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(
-        /enrollment_progress_legacy/.test(message)
-          ? `${message}: run "npm run migration:up" first`
-          : `PostgreSQL unreachable at ${redactUrl(config.databaseUrl)}: ${message}`,
-      );
-    }
-    const client = await connectMongo(config.mongodbUri, config.timeoutMs);
-    try {
-      const reportPath = report.path;
-      const progress = createProgressReporter(
-        'migrate:backfill-progress',
-        limit === undefined ? pending : Math.min(pending, limit),
-        { quiet: options.quiet, unit: 'enrollments' },
-      );
-      const signal = stopSignal('stopping after this batch');
-      const contents = client.db().collection(CONTENT_COLLECTION);
-      // Counted here, so the summary covers the backfill's lines and the resolutions' alike.
-      const byReason: Record<string, number> = {};
-      const write = (entry: BackfillReportEntry) => {
-        report.write(dryRun ? { ...entry, dry_run: true } : entry);
-        byReason[entry.reason] = (byReason[entry.reason] ?? 0) + 1;
-      };
-      const summary = await backfillProgress({
-        pool,
-        contents,
-        dryRun,
-        batchSize,
-        limit,
-        signal,
-        onProgress: (p) => progress.update(p.scanned, { deferred: p.deferred }),
-        // Synchronous writes, synced before each batch commits (see backfillProgress).
-        onReport: write,
-        beforeCommit: () => report.sync(),
-      }).finally(() => progress.stop());
-      const resolved =
-        options.resolutions && !summary.stoppedEarly
-          ? await applyResolutions({
-              pool,
-              contents,
-              resolutions: options.resolutions,
-              dryRun,
-              onReport: write,
-              beforeCommit: () => report.sync(),
-            })
-          : undefined;
-      const seconds = summary.elapsedMs / 1000;
-      const reasons = Object.entries(byReason)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ');
-      console.log(
-        [
-          `migrate:backfill-progress${dryRun ? ' (dry run: nothing written)' : ''}${summary.stoppedEarly ? ' (stopped early: rerun to finish)' : ''}`,
-          `  enrollments pending ${summary.pendingAtStart}, scanned ${summary.scanned}, ` +
-            `${dryRun ? 'would backfill' : 'backfilled'} ${summary.backfilled}, ` +
-            `deferred (content not migrated yet) ${summary.deferred}`,
-          `  completions mapped ${summary.completionsMapped}, unmapped ${summary.completionsUnmapped}; ` +
-            `progress rows ${dryRun ? 'already present' : 'inserted'} ` +
-            `${dryRun ? summary.progressRowsExisting : summary.progressRowsInserted}` +
-            (dryRun ? '' : `, already present ${summary.progressRowsExisting}`),
-          `  ambiguous ids mapped to every candidate (course finished) ${summary.mappedToAllCandidates}, ` +
-            `quiz ids mapped to quiz-type lessons ${summary.mappedToQuizLessons}`,
-          `  completed_modules ignored (modules are not items) ${summary.modulesIgnored}`,
-          ...(resolved
-            ? [
-                `  resolutions applied ${resolved.applied} (${dryRun ? 'would insert' : 'rows inserted'} ` +
-                  `${dryRun ? resolved.applied : resolved.inserted}), rejected ${resolved.rejected}`,
-              ]
-            : options.resolutions
-              ? ['  resolutions not applied: the run stopped early, rerun to finish first']
-              : []),
-          `  report entries ${report.lines}${reasons ? ` (${reasons})` : ''}` +
-            `${report.lines ? ` -> ${reportPath}` : ''}`,
-          `  elapsed ${seconds.toFixed(1)} s, ${(summary.scanned / Math.max(seconds, 0.001)).toFixed(0)} enrollments/s`,
-        ].join('\n'),
-      );
-      if (summary.deferred > 0) {
-        console.error(
-          `migrate:backfill-progress: ${summary.deferred} enrollment(s) ${dryRun ? 'would be' : 'were'} ` +
-            'deferred (content_not_migrated): their course content still has ids that are not ' +
-            `ObjectIds, so their completions cannot be mapped yet${dryRun ? '' : ' (backfilled_at stays null)'}. ` +
-            'Run "npm run migrate:objectid", then rerun this backfill.',
-        );
-        return EXIT_DEFERRED;
-      }
-      if (resolved && resolved.rejected > 0) {
-        console.error(
-          `migrate:backfill-progress: ${resolved.rejected} resolution(s) rejected; ` +
-            `the report's resolution_rejected lines say why${report.lines ? ` (${report.path})` : ''}.`,
-        );
-        return EXIT_REJECTED;
-      }
-      return 0;
-    } finally {
-      await client.close();
-    }
-  } finally {
-    await pool.end();
+  const { dryRun, limit } = options;
+  const pending = await backfill.pendingCount();
+  const progress = createProgressReporter(
+    'migrate:backfill-progress',
+    limit === undefined ? pending : Math.min(pending, limit),
+    { quiet: options.quiet, unit: 'enrollments' },
+  );
+  // Counted here, so the summary covers the backfill's lines and the resolutions' alike.
+  const byReason: Record<string, number> = {};
+  const write = (entry: BackfillReportEntry) => {
+    report.write(dryRun ? { ...entry, dry_run: true } : entry);
+    byReason[entry.reason] = (byReason[entry.reason] ?? 0) + 1;
+  };
+  const summary = await backfill
+    .run({
+      dryRun,
+      batchSize: options.batchSize,
+      limit,
+      signal: stopSignal('stopping after this batch'),
+      onProgress: (p) => progress.update(p.scanned, { deferred: p.deferred }),
+      // Synchronous writes, synced before each batch commits (see ProgressBackfillService).
+      onReport: write,
+      beforeCommit: () => report.sync(),
+    })
+    .finally(() => progress.stop());
+  const resolved =
+    options.resolutions && !summary.stoppedEarly
+      ? await resolutions.apply({
+          resolutions: options.resolutions,
+          dryRun,
+          onReport: write,
+          beforeCommit: () => report.sync(),
+        })
+      : undefined;
+  console.log(
+    backfillSummaryLines(
+      summary,
+      { requested: !!options.resolutions, summary: resolved },
+      { path: report.path, lines: report.lines, byReason },
+    ).join('\n'),
+  );
+  if (summary.deferred > 0) {
+    console.error(backfillDeferredMessage(summary));
+    return EXIT_DEFERRED;
   }
+  if (resolved && resolved.rejected > 0) {
+    console.error(backfillRejectedMessage(resolved.rejected, report));
+    return EXIT_REJECTED;
+  }
+  return 0;
 }
 
 runCli('migrate:backfill-progress', USAGE, main);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { freePort, startStack } from './lib/embedded-stack';
-import { migrate } from './lib/migrations';
+import { migrate } from '../src/legacy-migration/legacy-migration.context';
 import { intOption, runCli } from './lib/ops-cli';
 
 const USAGE = `usage: bench:hot-paths [--duration S] [--connections N] [--modules N] [--lessons N] [--help]

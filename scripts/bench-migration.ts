@@ -5,9 +5,13 @@ import { Collection, MongoClient } from 'mongodb';
 import { startStack } from './lib/embedded-stack';
 import { LatencyProxy, startLatencyProxy } from './lib/latency-proxy';
 import { buildLegacyDataset } from './lib/legacy-fixtures';
-import { CasMode, migrateToObjectId, transformContentDocument } from './lib/objectid-migration';
 import {
-  CONTENT_COLLECTION,
+  CasMode,
+  transformContentDocument,
+} from '../src/legacy-migration/domain/objectid-transform';
+import { CONTENT_COLLECTION } from '../src/legacy-migration/legacy-content.repository';
+import { migrateToObjectId } from '../src/legacy-migration/objectid-migration';
+import {
   UsageError,
   connectMongo,
   createProgressReporter,

@@ -3,7 +3,7 @@ import { createApp } from '../src/app.setup';
 import { loadAppConfig } from '../src/config/app-config';
 import { whenNpmExits } from '../src/parent-watch';
 import { RunningStack, startStack } from './lib/embedded-stack';
-import { migrate } from './lib/migrations';
+import { migrate } from '../src/legacy-migration/legacy-migration.context';
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789';
 // SIGHUP: the terminal went away; SIGQUIT: Ctrl-\.

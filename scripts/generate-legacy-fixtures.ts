@@ -1,14 +1,11 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { loadOpsConfig } from '../src/config/ops-config';
+import { withLegacyMigration } from '../src/legacy-migration/legacy-migration.context';
+import { LegacyContentRepository } from '../src/legacy-migration/legacy-content.repository';
 import { writeLegacyFixtures } from './lib/legacy-fixtures';
-import {
-  CONTENT_COLLECTION,
-  connectMongo,
-  intOption,
-  loadScriptConfig,
-  runCli,
-} from './lib/ops-cli';
+import { intOption, runCli } from './lib/ops-cli';
 
 const USAGE = `usage: fixtures:legacy [--courses N] [--modules N] [--items N] [--enrollments N] [--seed N]
                         [--content-only] [--no-migrate-up] [--expected FILE]
@@ -46,12 +43,11 @@ async function main(): Promise<void> {
       'fixtures:legacy writes test data and migrates the schema down: not in production',
     );
   const contentOnly = values['content-only'] ?? false;
-  const config = loadScriptConfig(
+  const config = loadOpsConfig(
     process.env,
     contentOnly ? ['MONGODB_URI'] : ['DATABASE_URL', 'MONGODB_URI'],
   );
-  const client = await connectMongo(config.mongodbUri, config.timeoutMs);
-  try {
+  await withLegacyMigration(config, { parts: ['mongo'] }, async (app) => {
     const written = await writeLegacyFixtures({
       params: {
         courses: intOption('courses', values.courses, 20),
@@ -60,8 +56,9 @@ async function main(): Promise<void> {
         enrollmentsPerCourse: intOption('enrollments', values.enrollments, 8, 0),
         seed: intOption('seed', values.seed, 1, 0),
       },
-      databaseUrl: contentOnly ? undefined : config.databaseUrl,
-      contents: client.db().collection(CONTENT_COLLECTION),
+      databaseUrl: contentOnly ? undefined : config.DATABASE_URL,
+      contents: app.get(LegacyContentRepository).collection(),
+      mongodbUri: config.MONGODB_URI,
       migrateUp: !values['no-migrate-up'],
       log: (m) => console.error(m),
     });
@@ -80,9 +77,7 @@ async function main(): Promise<void> {
       `wrote ${written.courses.length} courses (${written.courses.filter((c) => c.content).length} ` +
         `content documents), ${written.enrollments.length} enrollments`,
     );
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 runCli('fixtures:legacy', USAGE, main);

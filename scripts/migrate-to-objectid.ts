@@ -1,22 +1,23 @@
-import { Collection } from 'mongodb';
+import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { loadOpsConfig } from '../src/config/ops-config';
+import { withLegacyMigration } from '../src/legacy-migration/legacy-migration.context';
+import { LegacyMigrationPart } from '../src/legacy-migration/legacy-migration.module';
+import { ObjectIdMigrationService } from '../src/legacy-migration/objectid-migration.service';
 import {
-  cacheCourseIds,
-  ContentCacheInvalidator,
-  connectContentCacheInvalidator,
-} from './lib/content-cache-invalidation';
-import { migrateToObjectId, verifyContent } from './lib/objectid-migration';
+  objectIdLeftAsFoundMessage,
+  objectIdSummaryLines,
+  verifyLines,
+} from '../src/legacy-migration/migration-report';
 import {
-  CONTENT_COLLECTION,
-  connectMongo,
   createProgressReporter,
   intOption,
-  loadScriptConfig,
   openReport,
   ReportWriter,
   runCli,
-  UsageError,
   stopSignal,
+  timestamped,
+  UsageError,
 } from './lib/ops-cli';
 
 const USAGE = `usage: migrate:objectid [--dry-run] [--batch-size N] [--concurrency N] [--limit N]
@@ -85,99 +86,64 @@ async function main(): Promise<number> {
   const cas = values.cas ?? 'strict';
   if (cas !== 'strict' && cas !== 'updated-at')
     throw new UsageError(`--cas must be strict or updated-at (got "${cas}")`);
-  const batchSize = intOption('batch-size', values['batch-size'], 200);
-  const concurrency = intOption('concurrency', values.concurrency, 2);
-  const limit = intOption('limit', values.limit, undefined);
-  const config = loadScriptConfig(process.env, ['MONGODB_URI']);
-  const dryRun = values['dry-run'] ?? false;
+  const options = {
+    batchSize: intOption('batch-size', values['batch-size'], 200),
+    concurrency: intOption('concurrency', values.concurrency, 2),
+    limit: intOption('limit', values.limit, undefined),
+    cas,
+    dryRun: values['dry-run'] ?? false,
+    allowInvalid: values['allow-invalid'] ?? false,
+    quiet: values.quiet,
+  } as const;
+  const config = loadOpsConfig(process.env, ['MONGODB_URI']);
   const verify = values.verify ?? false;
-  const allowInvalid = values['allow-invalid'] ?? false;
   // Everything that can fail before the first write is checked before the first write: the
   // report file, Redis, MongoDB.
-  const report: ReportWriter | undefined = verify
-    ? undefined
-    : openReport(
-        values.report ?? `reports/objectid-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
-      );
-  let cache: ContentCacheInvalidator | undefined;
+  const report = verify ? undefined : openReport(values.report ?? timestamped('objectid'));
   try {
-    if (!verify && !dryRun) cache = await cacheInvalidator(config, values);
-    const client = await connectMongo(config.mongodbUri, config.timeoutMs);
-    try {
-      const collection = client.db().collection(CONTENT_COLLECTION);
-      if (verify) return await runVerify(collection, allowInvalid);
-      return await runMigration(collection, report!, cache, {
-        dryRun,
-        allowInvalid,
-        batchSize,
-        concurrency,
-        limit,
-        cas,
-        quiet: values.quiet,
-      });
-    } finally {
-      await client.close();
-    }
+    const parts: LegacyMigrationPart[] = ['mongo'];
+    if (!verify && !options.dryRun && invalidatesCache(config, values['no-cache-invalidation']))
+      parts.push('cache');
+    return await withLegacyMigration(config, { parts }, async (app) => {
+      const migration = app.get(ObjectIdMigrationService);
+      if (verify) return runVerify(migration, options.allowInvalid);
+      await migration.connectCache();
+      return runMigration(migration, report!, options);
+    });
   } finally {
     report?.close();
-    await cache?.close();
   }
 }
 
-/** The content cache to keep in step, or undefined when there is none (or the operator said so). */
-async function cacheInvalidator(
-  config: ReturnType<typeof loadScriptConfig>,
-  values: { 'no-cache-invalidation'?: boolean },
-): Promise<ContentCacheInvalidator | undefined> {
-  if (values['no-cache-invalidation']) {
+/** Whether the app's content cache is to be kept in step; says why not when it is not. */
+function invalidatesCache(
+  config: ReturnType<typeof loadOpsConfig>,
+  off: boolean | undefined,
+): boolean {
+  if (off) {
     console.error(
       'content cache invalidation off (--no-cache-invalidation): cached content trees of ' +
-        `migrated courses stay stale for up to ${config.contentCacheTtlSeconds} s`,
+        `migrated courses stay stale for up to ${config.CONTENT_CACHE_TTL_SECONDS} s`,
     );
-    return undefined;
+    return false;
   }
-  if (!config.redisUrl) {
+  if (!config.REDIS_URL) {
     console.log('REDIS_URL is not set: no content cache to invalidate');
-    return undefined;
+    return false;
   }
-  try {
-    return await connectContentCacheInvalidator({
-      url: config.redisUrl,
-      keyPrefix: config.cacheKeyPrefix,
-      timeoutMs: config.redisTimeoutMs,
-    });
-  } catch (error) {
-    // Without invalidation the app would keep serving pre-migration trees from its cache.
-    throw new Error(
-      `${error instanceof Error ? error.message : String(error)}. Nothing was written: the ` +
-        `app's cached content trees would stay stale for up to ${config.contentCacheTtlSeconds} s ` +
-        '(CONTENT_CACHE_TTL_SECONDS). Fix REDIS_URL, or pass --no-cache-invalidation to migrate ' +
-        'anyway',
-    );
-  }
+  return true;
 }
 
-async function runVerify(collection: Collection, allowInvalid: boolean): Promise<number> {
-  const result = await verifyContent(collection);
-  for (const o of result.offenders.slice(0, 100))
-    console.log(
-      `offender course_id=${String(o.course_id)} ${o.path} ${o.reason}` +
-        (o.value !== undefined ? ` value=${JSON.stringify(o.value)}` : ''),
-    );
-  if (result.offenders.length > 100) console.log(`... and ${result.offenders.length - 100} more`);
-  console.log(
-    `verify: ${result.documents} documents, ${result.badDocuments} with offenders ` +
-      `(${result.offenders.length} offenders listed)` +
-      (allowInvalid ? `, ${result.leftAsFoundOnly} with only values left as found (allowed)` : ''),
-  );
+async function runVerify(migration: ObjectIdMigrationService, allowInvalid: boolean) {
+  const result = await migration.verify();
+  console.log(verifyLines(result, allowInvalid).join('\n'));
   const failing = result.badDocuments - (allowInvalid ? result.leftAsFoundOnly : 0);
   return failing > 0 ? EXIT_WORK_REMAINS : 0;
 }
 
 async function runMigration(
-  collection: Collection,
+  migration: ObjectIdMigrationService,
   report: ReportWriter,
-  cache: ContentCacheInvalidator | undefined,
   options: {
     dryRun: boolean;
     allowInvalid: boolean;
@@ -188,59 +154,28 @@ async function runMigration(
     quiet: boolean | undefined;
   },
 ): Promise<number> {
-  const { dryRun } = options;
-  const total = await collection.estimatedDocumentCount().catch(() => undefined);
-  const progress = createProgressReporter('migrate:objectid', total, { quiet: options.quiet });
-  const signal = stopSignal('stopping after the batches in flight');
-  const summary = await migrateToObjectId({
-    collection,
-    dryRun,
-    batchSize: options.batchSize,
-    concurrency: options.concurrency,
-    limit: options.limit,
-    cas: options.cas,
-    signal,
-    onProgress: (p) => progress.update(p.scanned, { changed: p.changed, failed: p.failed }),
-    // Written (synchronously) before the batch's bulk write, and synced in beforeWrite: a crash
-    // after the write cannot lose them, as the rerun would skip those documents.
-    onIssue: (issue) => report.write({ ...issue, dry_run: dryRun || undefined }),
-    beforeWrite: () => Promise.resolve(report.sync()),
-    afterWrite: async (docs) => {
-      if (!cache) return;
-      try {
-        await cache.invalidate(cacheCourseIds(docs));
-      } catch (error) {
-        throw new Error(
-          `${error instanceof Error ? error.message : String(error)}. Those documents are ` +
-            'migrated but their cached trees may be stale until they expire: delete their ' +
-            '"course:content:<id>" keys (with CACHE_KEY_PREFIX), then rerun for the rest',
-        );
-      }
-    },
-  }).finally(() => progress.stop());
-  const reportPath = report.path;
-  const seconds = summary.elapsedMs / 1000;
-  console.log(
-    [
-      `migrate:objectid${dryRun ? ' (dry run: nothing written)' : ''}${summary.stoppedEarly ? ' (stopped early: rerun to finish)' : ''}`,
-      `  documents scanned ${summary.scanned}, ${dryRun ? 'would change' : 'changed'} ${summary.changed}, ` +
-        `skipped (already migrated) ${summary.skipped}, failed ${summary.failed}`,
-      `  items converted ${summary.itemsConverted}, defaults added ${summary.defaultsAdded}, ` +
-        `compare-and-set retries ${summary.retries}`,
-      `  issues reported ${summary.issues} (left as found: ${summary.leftAsFound})` +
-        (report.lines ? ` -> ${reportPath}` : ''),
-      `  elapsed ${seconds.toFixed(1)} s, ${(summary.scanned / Math.max(seconds, 0.001)).toFixed(0)} docs/s`,
-    ].join('\n'),
-  );
+  const { dryRun, allowInvalid, quiet, ...run } = options;
+  const progress = createProgressReporter('migrate:objectid', await migration.estimatedCount(), {
+    quiet,
+  });
+  const summary = await migration
+    .migrate({
+      ...run,
+      dryRun,
+      signal: stopSignal('stopping after the batches in flight'),
+      onProgress: (p) => progress.update(p.scanned, { changed: p.changed, failed: p.failed }),
+      // Written (synchronously) before the batch's bulk write, and synced in beforeWrite: a crash
+      // after the write cannot lose them, as the rerun would skip those documents.
+      onIssue: (issue) => report.write({ ...issue, dry_run: dryRun || undefined }),
+      beforeWrite: () => Promise.resolve(report.sync()),
+    })
+    .finally(() => progress.stop());
+  console.log(objectIdSummaryLines(summary, report).join('\n'));
   for (const f of summary.failures.slice(0, 20))
     console.error(`failed course_id=${String(f.course_id)} _id=${String(f._id)}: ${f.error}`);
   if (summary.failed > 0) return 1;
-  if (summary.leftAsFound > 0 && !options.allowInvalid) {
-    console.error(
-      `${summary.leftAsFound} value(s) left as found (list entries that are not objects, ` +
-        `created_at that is not a date), listed in ${reportPath}: repair them and rerun, or ` +
-        'pass --allow-invalid to accept them',
-    );
+  if (summary.leftAsFound > 0 && !allowInvalid) {
+    console.error(objectIdLeftAsFoundMessage(summary, report.path));
     return EXIT_WORK_REMAINS;
   }
   return 0;

@@ -1,8 +1,13 @@
 import 'reflect-metadata';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { migrate, withOrm } from './lib/migrations';
-import { CONTENT_COLLECTION, connectMongo, openReport, runCli, UsageError } from './lib/ops-cli';
+import { loadOpsConfig } from '../src/config/ops-config';
+import {
+  schemaMigrationContext,
+  withLegacyMigration,
+} from '../src/legacy-migration/legacy-migration.context';
+import { RollbackPreparation } from '../src/legacy-migration/rollback-fold.service';
+import { SchemaMigrationService } from '../src/legacy-migration/schema-migration.service';
+import { openReport, ReportWriter, runCli, timestamped, UsageError } from './lib/ops-cli';
 
 const USAGE = `usage: migrate <up|down|pending|create> [--to <name>] [--name <name>] [--report FILE]
   up       apply pending migrations (all, or up to --to)
@@ -48,61 +53,64 @@ async function main(): Promise<number> {
   };
   const stray = Object.keys(values).find((k) => k !== 'help' && !allowed[command].includes(k));
   if (stray) throw new UsageError(`--${stray} does not apply to "${command}"`);
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) throw new Error('Invalid configuration: DATABASE_URL is required');
-  switch (command) {
-    case 'up': {
-      const names = await migrate(databaseUrl, 'up', values.to);
-      console.log(names.length ? `up: ${names.join(', ')}` : 'up: nothing to do');
-      return 0;
-    }
-    case 'down':
-      await down(databaseUrl, values.to === '0' ? (0 as never) : values.to, values.report);
-      return 0;
-    case 'pending':
-      await withOrm(databaseUrl, async (orm) => {
-        const pending = await orm.getMigrator().getPendingMigrations();
-        console.log(
-          pending.length ? pending.map((m) => m.name).join('\n') : 'no pending migrations',
-        );
-      });
-      return 0;
-    default:
-      await withOrm(databaseUrl, async (orm) => {
-        const result = await orm
-          .getMigrator()
-          .createMigration(resolve('migrations'), true, false, values.name);
-        console.log(`created migrations/${result.fileName}; add it to migrations/index.ts`);
-      });
-      return 0;
+  // Only `down` reads MongoDB, and only to fold completions back (see the usage).
+  const withMongo = command === 'down' && !!process.env.MONGODB_URI;
+  const config = loadOpsConfig(
+    { DATABASE_URL: process.env.DATABASE_URL, MONGODB_URI: process.env.MONGODB_URI },
+    withMongo ? ['DATABASE_URL', 'MONGODB_URI'] : ['DATABASE_URL'],
+  );
+  const report =
+    command === 'down' ? openReport(values.report ?? timestamped('rollback')) : undefined;
+  try {
+    await withLegacyMigration(config, schemaMigrationContext(withMongo), (app) =>
+      run(app.get(SchemaMigrationService), command, values, report),
+    );
+    return 0;
+  } finally {
+    report?.close();
   }
 }
 
-async function down(databaseUrl: string, to: string | undefined, reportPath?: string) {
-  const mongodbUri = process.env.MONGODB_URI;
-  const report = openReport(
-    reportPath ?? `reports/rollback-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
-  );
-  const client = mongodbUri ? await connectMongo(mongodbUri, 10_000) : undefined;
-  try {
-    const names = await migrate(databaseUrl, 'down', to, {
-      contents: client?.db().collection(CONTENT_COLLECTION),
-      onRollbackPrepared: (prepared) => {
-        for (const row of prepared.unfolded) report.write(row);
-        report.sync();
-        console.log(
-          `down: completions since the upgrade are folded into the legacy arrays through ` +
-            `${prepared.items} items of ${prepared.courses} courses; ${prepared.unfolded.length} ` +
-            `progress rows have no legacy id and stay in the progress table only` +
-            (prepared.unfolded.length ? ` (listed in ${report.path})` : ''),
-        );
-      },
-    });
-    console.log(names.length ? `down: ${names.join(', ')}` : 'down: nothing to do');
-  } finally {
-    report.close();
-    await client?.close();
+async function run(
+  migrations: SchemaMigrationService,
+  command: string,
+  values: { to?: string; name?: string },
+  report: ReportWriter | undefined,
+): Promise<void> {
+  switch (command) {
+    case 'up': {
+      const names = await migrations.up(values.to);
+      console.log(names.length ? `up: ${names.join(', ')}` : 'up: nothing to do');
+      return;
+    }
+    case 'down': {
+      const names = await migrations.down(values.to === '0' ? 0 : values.to, (prepared) =>
+        printFold(prepared, report!),
+      );
+      console.log(names.length ? `down: ${names.join(', ')}` : 'down: nothing to do');
+      return;
+    }
+    case 'pending': {
+      const pending = await migrations.pending();
+      console.log(pending.length ? pending.join('\n') : 'no pending migrations');
+      return;
+    }
+    default: {
+      const fileName = await migrations.create(values.name);
+      console.log(`created migrations/${fileName}; add it to migrations/index.ts`);
+    }
   }
+}
+
+function printFold(prepared: RollbackPreparation, report: ReportWriter): void {
+  for (const row of prepared.unfolded) report.write(row);
+  report.sync();
+  console.log(
+    `down: completions since the upgrade are folded into the legacy arrays through ` +
+      `${prepared.items} items of ${prepared.courses} courses; ${prepared.unfolded.length} ` +
+      `progress rows have no legacy id and stay in the progress table only` +
+      (prepared.unfolded.length ? ` (listed in ${report.path})` : ''),
+  );
 }
 
 runCli('migrate', USAGE, main);

@@ -1,7 +1,11 @@
 import { Collection, Document } from 'mongodb';
 import { Client } from 'pg';
 import { completionPercentage } from '../../src/progress/domain/progress-calculator';
-import { LEGACY_SCHEMA_MIGRATION, migrate, PROGRESS_REFACTOR_MIGRATION } from './migrations';
+import { migrate } from '../../src/legacy-migration/legacy-migration.context';
+import {
+  LEGACY_SCHEMA_MIGRATION,
+  PROGRESS_REFACTOR_MIGRATION,
+} from '../../src/legacy-migration/schema-migration.service';
 
 /*
  * A realistic LEGACY data set, as the old service stored it: content documents with integer (or missing, or garbage)
@@ -127,6 +131,18 @@ const LEVEL_ID: Record<Level, string> = {
 };
 const LEVEL_OF: Record<LegacyItemType, Level> = { lesson: 'lessons', quiz: 'quizzes' };
 
+/** The seeded draws, in the order the data set takes them. */
+interface Rng {
+  rand: () => number;
+  pick: <T>(xs: readonly T[]) => T;
+  chance: (p: number) => boolean;
+}
+
+const BASE = Date.UTC(2025, 0, 1);
+const DAY = 86_400_000;
+
+type CourseKind = LegacyCourse['kind'];
+
 /** Builds the data set in memory; `courseIds[i]` is the course id of course i. */
 export function buildLegacyDataset(
   input: Partial<LegacyFixtureParams>,
@@ -134,207 +150,23 @@ export function buildLegacyDataset(
 ): LegacyDataset {
   const params: LegacyFixtureParams = { ...DEFAULT_PARAMS, ...input };
   const rand = prng(params.seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  const chance = (p: number) => rand() < p;
-  const base = Date.UTC(2025, 0, 1);
-  const day = 86_400_000;
+  const r: Rng = {
+    rand,
+    pick: (xs) => xs[Math.floor(rand() * xs.length)],
+    chance: (p) => rand() < p,
+  };
   const courses: LegacyCourse[] = [];
-
   for (let ci = 0; ci < params.courses; ci++) {
     const courseId = courseIds?.[ci] ?? (params.firstCourseId ?? 1) + ci;
-    const forced = (n: number) => params.specialCases !== false && ci === n;
-    const random = (share: number) => ci > 4 && chance(share);
-    const kind = {
-      ambiguous: forced(1) || random(params.ambiguousShare ?? 0.15),
-      stale: forced(2) || random(params.staleShare ?? 0.2),
-      garbage: forced(3) || random(params.garbageShare ?? 0.05),
-      missingContent: forced(4) || random(params.missingContentShare ?? 0.03),
-      quizLessons: forced(5) || random(params.quizLessonShare ?? 0.3),
-    };
-    const createdAt = new Date(base + Math.floor(rand() * 200) * day);
-    let nextLesson = 1;
-    let nextQuiz = 1;
-    let nextSummary = 1;
-    const modules: Document[] = [];
-    for (let mi = 0; mi < params.modulesPerCourse; mi++) {
-      if (kind.ambiguous) nextLesson = 1;
-      const module: Document = {
-        module_id: mi + 1,
-        title: `Module ${mi + 1}`,
-        description: chance(0.8) ? `What module ${mi + 1} covers` : null,
-        order: mi + 1,
-        is_published: mi === 0 ? true : chance(0.85),
-        lessons: [],
-        ...(kind.quizLessons ? {} : { quizzes: [] }),
-        summaries: [],
-      };
-      if (mi > 0 && chance(0.05)) delete module.module_id;
-      if (mi > 0 && chance(0.05)) delete module.is_published; // defaults to published
-      for (let ii = 0; ii < params.itemsPerModule; ii++) {
-        const r = rand();
-        if (r < 0.7 || ii === 0) {
-          const lesson: Document = {
-            lesson_id: nextLesson++,
-            title: `Lesson ${ii + 1}`,
-            type: pick(['video', 'text', 'assignment'] as const),
-            content: `Body of lesson ${ii + 1} in module ${mi + 1}`,
-            duration_minutes: chance(0.95) ? 3 + Math.floor(rand() * 43) : null,
-            order: ii + 1,
-            is_preview: ii === 0 && mi === 0,
-            resources: Array.from({ length: Math.floor(rand() * 3) }, (_, k) => ({
-              name: `Resource ${k + 1}`,
-              url: `https://storage.example.com/c${courseId}/m${mi + 1}/l${ii + 1}/${k + 1}`,
-              type: pick(['video', 'pdf', 'link'] as const),
-            })),
-          };
-          if (chance(0.03)) delete lesson.lesson_id;
-          (module.lessons as Document[]).push(lesson);
-        } else if (r < 0.88 && kind.quizLessons) {
-          (module.lessons as Document[]).push({
-            lesson_id: nextLesson++,
-            title: `Quiz ${ii + 1}`,
-            type: 'quiz',
-            content: 'Questions',
-            duration_minutes: 10,
-            order: ii + 1,
-            is_preview: false,
-            resources: [],
-          });
-        } else if (r < 0.88) {
-          (module.quizzes as Document[]).push({
-            quiz_id: nextQuiz++,
-            title: `Quiz ${ii + 1}`,
-            order: ii + 1,
-            passing_score: chance(0.9) ? 60 + Math.floor(rand() * 30) : null,
-          });
-        } else {
-          const summary: Document = {
-            summary_id: nextSummary++,
-            title: `Summary ${ii + 1}`,
-            content: 'Key points',
-            order: ii + 1,
-          };
-          if (chance(0.2)) delete summary.summary_id;
-          (module.summaries as Document[]).push(summary);
-        }
-      }
-      modules.push(module);
-    }
-    if (kind.garbage) addGarbage(modules, nextLesson);
-    const published = modules.filter((m) => m.is_published !== false);
-    const content: Document = {
-      course_id: courseId,
-      modules,
-      metadata: {
-        total_modules: modules.length,
-        total_lessons: modules.reduce((n, m) => n + (m.lessons as unknown[]).length, 0),
-        ...(chance(0.6) ? { tags: ['legacy', `topic-${ci % 5}`] } : {}),
-      },
-      created_at: createdAt,
-      updated_at: new Date(createdAt.getTime() + Math.floor(rand() * 30) * day),
-    };
-
-    const counted = countedItems(modules);
+    const kind = courseKind(params, ci, r);
+    const createdAt = new Date(BASE + Math.floor(rand() * 200) * DAY);
+    const content = buildContent(params, r, ci, courseId, kind, createdAt);
+    const modules = content.modules as Document[];
+    const course = { ci, kind, modules, createdAt, counted: countedItems(modules) };
     const occurrences = legacyOccurrences(modules);
     const enrollments: LegacyEnrollment[] = [];
-    for (let ei = 0; ei < params.enrollmentsPerCourse; ei++) {
-      const status = pick([
-        'active',
-        'active',
-        'active',
-        'active',
-        'completed',
-        'dropped',
-        'suspended',
-      ] as const);
-      const enrolledAt = new Date(createdAt.getTime() + Math.floor(rand() * 60) * day);
-      const started = status === 'completed' || chance(0.9);
-      const startedAt = started ? new Date(enrolledAt.getTime() + day) : null;
-      const lastAccessed = started
-        ? new Date(enrolledAt.getTime() + (2 + Math.floor(rand() * 90)) * day)
-        : null;
-      const share = !started ? 0 : status === 'completed' ? 1 : rand();
-      const lessons = new Set<number>();
-      const quizzes = new Set<number>();
-      for (const m of modules) {
-        for (const l of m.lessons as Document[]) {
-          const n = legacyIntOf(l.lesson_id);
-          if (n === undefined || rand() >= share) continue;
-          // The older shape recorded a quiz lesson as a quiz, sometimes as a lesson too.
-          if (l.type !== 'quiz') lessons.add(n);
-          else {
-            quizzes.add(n);
-            if (chance(0.3)) lessons.add(n);
-          }
-        }
-        for (const q of (m.quizzes ?? []) as Document[]) {
-          const n = legacyIntOf(q.quiz_id);
-          if (n !== undefined && rand() < share) quizzes.add(n);
-        }
-      }
-      if (kind.stale && started) {
-        lessons.add(900 + ei);
-        if (chance(0.5)) quizzes.add(800 + ei);
-      }
-      const quizScores: Record<string, unknown> = {};
-      for (const q of quizzes) quizScores[String(q)] = round2(rand() * 100);
-      // A few broken score values, as years of legacy writes leave behind.
-      const qs = [...quizzes];
-      if (qs.length && chance(0.1)) quizScores[String(qs[0])] = 112.5;
-      if (qs.length > 1 && chance(0.1)) quizScores[String(qs[1])] = 'n/a';
-      const completedModules = modules
-        .map((m) => legacyIntOf(m.module_id))
-        .filter((n): n is number => n !== undefined && rand() < share * share);
-
-      let done = 0;
-      for (const item of counted) {
-        if (item.legacy === undefined) continue;
-        if (
-          (item.type === 'lesson' && lessons.has(item.legacy)) ||
-          ((item.type === 'quiz' || item.quizLesson) && quizzes.has(item.legacy))
-        )
-          done++;
-      }
-      const percentage = completionPercentage(done, counted.length);
-      const finished = status === 'completed' || percentage === 100;
-      const expected: ExpectedCompletion[] = [];
-      for (const [type, ids] of [
-        ['lesson', lessons],
-        ['quiz', quizzes],
-      ] as const) {
-        for (const legacyId of ids) {
-          const where =
-            type === 'lesson'
-              ? (occurrences.lesson.get(legacyId) ?? [])
-              : (occurrences.quiz.get(legacyId) ?? occurrences.quizLesson.get(legacyId) ?? []);
-          const outcome: ExpectedOutcome = kind.missingContent
-            ? { mapped: false, reason: 'no_content_document' }
-            : where.length === 0
-              ? { mapped: false, reason: 'not_in_content' }
-              : where.length > 1 && !finished
-                ? { mapped: false, reason: 'ambiguous' }
-                : { mapped: true, at: where };
-          expected.push({ item_type: type, legacy_id: legacyId, outcome });
-        }
-      }
-      enrollments.push({
-        student_id: 100_000 + ci * 1_000 + ei,
-        status,
-        enrolled_at: enrolledAt,
-        started_at: startedAt,
-        completed_at: status === 'completed' ? lastAccessed : null,
-        dropped_at: status === 'dropped' ? lastAccessed : null,
-        last_accessed_at: lastAccessed,
-        completed_modules: completedModules,
-        completed_lessons: [...lessons],
-        completed_quizzes: [...quizzes],
-        quiz_scores: quizzes.size ? quizScores : null,
-        total_modules: published.length,
-        total_lessons: counted.filter((i) => i.type === 'lesson').length,
-        completion_percentage: percentage,
-        expected,
-      });
-    }
+    for (let ei = 0; ei < params.enrollmentsPerCourse; ei++)
+      enrollments.push(buildEnrollment(r, course, occurrences, ei));
     courses.push({
       index: ci,
       title: `Legacy course ${params.seed}-${ci + 1}`,
@@ -345,6 +177,272 @@ export function buildLegacyDataset(
     });
   }
   return { params, courses };
+}
+
+/** Courses 1-5 get one special trait each (unless turned off); later ones draw theirs. */
+function courseKind(params: LegacyFixtureParams, ci: number, r: Rng): CourseKind {
+  const forced = (n: number) => params.specialCases !== false && ci === n;
+  const random = (share: number) => ci > 4 && r.chance(share);
+  return {
+    ambiguous: forced(1) || random(params.ambiguousShare ?? 0.15),
+    stale: forced(2) || random(params.staleShare ?? 0.2),
+    garbage: forced(3) || random(params.garbageShare ?? 0.05),
+    missingContent: forced(4) || random(params.missingContentShare ?? 0.03),
+    quizLessons: forced(5) || random(params.quizLessonShare ?? 0.3),
+  };
+}
+
+/** Next legacy integer per item type within a course. */
+interface Counters {
+  lesson: number;
+  quiz: number;
+  summary: number;
+}
+
+function buildContent(
+  params: LegacyFixtureParams,
+  r: Rng,
+  ci: number,
+  courseId: number,
+  kind: CourseKind,
+  createdAt: Date,
+): Document {
+  const next: Counters = { lesson: 1, quiz: 1, summary: 1 };
+  const modules: Document[] = [];
+  for (let mi = 0; mi < params.modulesPerCourse; mi++) {
+    if (kind.ambiguous) next.lesson = 1;
+    const module = buildModule(r, mi, kind);
+    for (let ii = 0; ii < params.itemsPerModule; ii++)
+      addItem(r, module, { courseId, mi, ii, quizLessons: kind.quizLessons }, next);
+    modules.push(module);
+  }
+  if (kind.garbage) addGarbage(modules, next.lesson);
+  return {
+    course_id: courseId,
+    modules,
+    metadata: {
+      total_modules: modules.length,
+      total_lessons: modules.reduce((n, m) => n + (m.lessons as unknown[]).length, 0),
+      ...(r.chance(0.6) ? { tags: ['legacy', `topic-${ci % 5}`] } : {}),
+    },
+    created_at: createdAt,
+    updated_at: new Date(createdAt.getTime() + Math.floor(r.rand() * 30) * DAY),
+  };
+}
+
+function buildModule(r: Rng, mi: number, kind: CourseKind): Document {
+  const module: Document = {
+    module_id: mi + 1,
+    title: `Module ${mi + 1}`,
+    description: r.chance(0.8) ? `What module ${mi + 1} covers` : null,
+    order: mi + 1,
+    is_published: mi === 0 ? true : r.chance(0.85),
+    lessons: [],
+    ...(kind.quizLessons ? {} : { quizzes: [] }),
+    summaries: [],
+  };
+  if (mi > 0 && r.chance(0.05)) delete module.module_id;
+  if (mi > 0 && r.chance(0.05)) delete module.is_published; // defaults to published
+  return module;
+}
+
+/** One item of a module: mostly lessons, then quizzes (or quiz lessons), then summaries. */
+function addItem(
+  r: Rng,
+  module: Document,
+  at: { courseId: number; mi: number; ii: number; quizLessons: boolean },
+  next: Counters,
+): void {
+  const { courseId, mi, ii } = at;
+  const draw = r.rand();
+  if (draw < 0.7 || ii === 0) {
+    const lesson: Document = {
+      lesson_id: next.lesson++,
+      title: `Lesson ${ii + 1}`,
+      type: r.pick(['video', 'text', 'assignment'] as const),
+      content: `Body of lesson ${ii + 1} in module ${mi + 1}`,
+      duration_minutes: r.chance(0.95) ? 3 + Math.floor(r.rand() * 43) : null,
+      order: ii + 1,
+      is_preview: ii === 0 && mi === 0,
+      resources: Array.from({ length: Math.floor(r.rand() * 3) }, (_, k) => ({
+        name: `Resource ${k + 1}`,
+        url: `https://storage.example.com/c${courseId}/m${mi + 1}/l${ii + 1}/${k + 1}`,
+        type: r.pick(['video', 'pdf', 'link'] as const),
+      })),
+    };
+    if (r.chance(0.03)) delete lesson.lesson_id;
+    (module.lessons as Document[]).push(lesson);
+  } else if (draw < 0.88 && at.quizLessons) {
+    (module.lessons as Document[]).push({
+      lesson_id: next.lesson++,
+      title: `Quiz ${ii + 1}`,
+      type: 'quiz',
+      content: 'Questions',
+      duration_minutes: 10,
+      order: ii + 1,
+      is_preview: false,
+      resources: [],
+    });
+  } else if (draw < 0.88) {
+    (module.quizzes as Document[]).push({
+      quiz_id: next.quiz++,
+      title: `Quiz ${ii + 1}`,
+      order: ii + 1,
+      passing_score: r.chance(0.9) ? 60 + Math.floor(r.rand() * 30) : null,
+    });
+  } else {
+    const summary: Document = {
+      summary_id: next.summary++,
+      title: `Summary ${ii + 1}`,
+      content: 'Key points',
+      order: ii + 1,
+    };
+    if (r.chance(0.2)) delete summary.summary_id;
+    (module.summaries as Document[]).push(summary);
+  }
+}
+
+/** What an enrollment draws from: the course as built. */
+interface CourseDraft {
+  ci: number;
+  kind: CourseKind;
+  modules: Document[];
+  createdAt: Date;
+  counted: ReturnType<typeof countedItems>;
+}
+
+const STATUSES = [
+  'active',
+  'active',
+  'active',
+  'active',
+  'completed',
+  'dropped',
+  'suspended',
+] as const;
+
+function buildEnrollment(
+  r: Rng,
+  course: CourseDraft,
+  occurrences: ReturnType<typeof legacyOccurrences>,
+  ei: number,
+): LegacyEnrollment {
+  const status = r.pick(STATUSES);
+  const enrolledAt = new Date(course.createdAt.getTime() + Math.floor(r.rand() * 60) * DAY);
+  const started = status === 'completed' || r.chance(0.9);
+  const startedAt = started ? new Date(enrolledAt.getTime() + DAY) : null;
+  const lastAccessed = started
+    ? new Date(enrolledAt.getTime() + (2 + Math.floor(r.rand() * 90)) * DAY)
+    : null;
+  const share = !started ? 0 : status === 'completed' ? 1 : r.rand();
+  const { lessons, quizzes } = legacyCompletions(r, course.modules, share);
+  if (course.kind.stale && started) {
+    lessons.add(900 + ei);
+    if (r.chance(0.5)) quizzes.add(800 + ei);
+  }
+  const quizScores = legacyQuizScores(r, quizzes);
+  const completedModules = course.modules
+    .map((m) => legacyIntOf(m.module_id))
+    .filter((n): n is number => n !== undefined && r.rand() < share * share);
+  const percentage = legacyPercentage(course.counted, lessons, quizzes);
+  const finished = status === 'completed' || percentage === 100;
+  return {
+    student_id: 100_000 + course.ci * 1_000 + ei,
+    status,
+    enrolled_at: enrolledAt,
+    started_at: startedAt,
+    completed_at: status === 'completed' ? lastAccessed : null,
+    dropped_at: status === 'dropped' ? lastAccessed : null,
+    last_accessed_at: lastAccessed,
+    completed_modules: completedModules,
+    completed_lessons: [...lessons],
+    completed_quizzes: [...quizzes],
+    quiz_scores: quizzes.size ? quizScores : null,
+    total_modules: course.modules.filter((m) => m.is_published !== false).length,
+    total_lessons: course.counted.filter((i) => i.type === 'lesson').length,
+    completion_percentage: percentage,
+    expected: expectedCompletions(course.kind, occurrences, { lessons, quizzes }, finished),
+  };
+}
+
+/** Each item with a legacy integer is completed with probability `share`. */
+function legacyCompletions(r: Rng, modules: Document[], share: number) {
+  const lessons = new Set<number>();
+  const quizzes = new Set<number>();
+  for (const m of modules) {
+    for (const l of m.lessons as Document[]) {
+      const n = legacyIntOf(l.lesson_id);
+      if (n === undefined || r.rand() >= share) continue;
+      // The older shape recorded a quiz lesson as a quiz, sometimes as a lesson too.
+      if (l.type !== 'quiz') lessons.add(n);
+      else {
+        quizzes.add(n);
+        if (r.chance(0.3)) lessons.add(n);
+      }
+    }
+    for (const q of (m.quizzes ?? []) as Document[]) {
+      const n = legacyIntOf(q.quiz_id);
+      if (n !== undefined && r.rand() < share) quizzes.add(n);
+    }
+  }
+  return { lessons, quizzes };
+}
+
+function legacyQuizScores(r: Rng, quizzes: Set<number>): Record<string, unknown> {
+  const quizScores: Record<string, unknown> = {};
+  for (const q of quizzes) quizScores[String(q)] = round2(r.rand() * 100);
+  // A few broken score values, as years of legacy writes leave behind.
+  const qs = [...quizzes];
+  if (qs.length && r.chance(0.1)) quizScores[String(qs[0])] = 112.5;
+  if (qs.length > 1 && r.chance(0.1)) quizScores[String(qs[1])] = 'n/a';
+  return quizScores;
+}
+
+/** The legacy percentage over the items the new system counts. */
+function legacyPercentage(
+  counted: ReturnType<typeof countedItems>,
+  lessons: Set<number>,
+  quizzes: Set<number>,
+): number {
+  let done = 0;
+  for (const item of counted) {
+    if (item.legacy === undefined) continue;
+    if (
+      (item.type === 'lesson' && lessons.has(item.legacy)) ||
+      ((item.type === 'quiz' || item.quizLesson) && quizzes.has(item.legacy))
+    )
+      done++;
+  }
+  return completionPercentage(done, counted.length);
+}
+
+function expectedCompletions(
+  kind: CourseKind,
+  occurrences: ReturnType<typeof legacyOccurrences>,
+  completed: { lessons: Set<number>; quizzes: Set<number> },
+  finished: boolean,
+): ExpectedCompletion[] {
+  const expected: ExpectedCompletion[] = [];
+  for (const [type, ids] of [
+    ['lesson', completed.lessons],
+    ['quiz', completed.quizzes],
+  ] as const) {
+    for (const legacyId of ids) {
+      const where =
+        type === 'lesson'
+          ? (occurrences.lesson.get(legacyId) ?? [])
+          : (occurrences.quiz.get(legacyId) ?? occurrences.quizLesson.get(legacyId) ?? []);
+      const outcome: ExpectedOutcome = kind.missingContent
+        ? { mapped: false, reason: 'no_content_document' }
+        : where.length === 0
+          ? { mapped: false, reason: 'not_in_content' }
+          : where.length > 1 && !finished
+            ? { mapped: false, reason: 'ambiguous' }
+            : { mapped: true, at: where };
+      expected.push({ item_type: type, legacy_id: legacyId, outcome });
+    }
+  }
+  return expected;
 }
 
 function addGarbage(modules: Document[], nextLesson: number): void {
@@ -437,6 +535,11 @@ export interface WriteLegacyOptions {
   databaseUrl?: string;
   /** The `course_content` collection to insert the documents into. */
   contents: Collection;
+  /**
+   * The MongoDB those documents live in: a newer schema is migrated down through it, folding
+   * completions recorded since the upgrade back into the legacy arrays.
+   */
+  mongodbUri?: string;
   /** Migrate back up to the latest schema afterwards (archives the legacy columns). */
   migrateUp?: boolean;
   log?: (message: string) => void;
@@ -470,7 +573,7 @@ export async function writeLegacyFixtures(
     return { ...dataset, courseIds: dataset.courses.map((_, i) => first + i), enrollments: [] };
   }
   const databaseUrl = options.databaseUrl;
-  await ensureLegacySchema(databaseUrl, options.contents, log);
+  await ensureLegacySchema(databaseUrl, options.mongodbUri, log);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   let written: WrittenLegacyDataset;
@@ -562,7 +665,7 @@ async function insertContent(contents: Collection, dataset: LegacyDataset): Prom
 /** Brings PostgreSQL to exactly the legacy schema, from empty or from any later state. */
 export async function ensureLegacySchema(
   databaseUrl: string,
-  contents: Collection,
+  mongodbUri: string | undefined,
   log: (message: string) => void = () => undefined,
 ): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
@@ -586,7 +689,7 @@ export async function ensureLegacySchema(
   } else if (state === 'newer') {
     // Reverts every migration down to and including the refactor.
     const reverted = await migrate(databaseUrl, 'down', PROGRESS_REFACTOR_MIGRATION, {
-      contents,
+      mongodbUri,
     });
     log(`database migrated down to the legacy schema (reverted ${reverted.join(', ')})`);
   }

@@ -10,53 +10,17 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadAppConfig } from '../../src/config/app-config';
+import { redactUrl } from '../../src/legacy-migration/domain/redact-url';
 
 /*
- * Plumbing shared by the ops CLIs (migrate-to-objectid, backfill-progress, generate-legacy-fixtures,
- * bench-migration): configuration, connections, progress output, options and exit codes.
+ * Plumbing shared by the ops CLIs (migrate-to-objectid, backfill-progress, migrate,
+ * generate-legacy-fixtures, bench-migration): report files, progress output, options and exit
+ * codes. What they run lives in src/legacy-migration.
  */
 
-export const CONTENT_COLLECTION = 'course_content';
-
-/**
- * The connection settings the app itself uses, validated by the app's own schema. A script
- * does not need JWT_SECRET, nor the database it does not touch, so those get placeholders.
- */
-export function loadScriptConfig(
-  env: NodeJS.ProcessEnv,
-  needs: ('DATABASE_URL' | 'MONGODB_URI')[],
-): ScriptConfig {
-  const placeholders: Record<string, string> = {
-    JWT_SECRET: 'not-used-by-ops-scripts-0123456789',
-    DATABASE_URL: 'postgres://not-used/ops-script',
-    MONGODB_URI: 'mongodb://not-used/ops-script',
-  };
-  const merged: NodeJS.ProcessEnv = { ...env };
-  for (const [key, value] of Object.entries(placeholders)) {
-    if (!merged[key] && !needs.includes(key as 'DATABASE_URL')) merged[key] = value;
-  }
-  const config = loadAppConfig(merged);
-  return {
-    databaseUrl: config.DATABASE_URL,
-    mongodbUri: config.MONGODB_URI,
-    timeoutMs: config.DB_TIMEOUT_MS,
-    redisUrl: config.REDIS_URL,
-    cacheKeyPrefix: config.CACHE_KEY_PREFIX,
-    redisTimeoutMs: config.REDIS_TIMEOUT_MS,
-    contentCacheTtlSeconds: config.CONTENT_CACHE_TTL_SECONDS,
-  };
-}
-
-export interface ScriptConfig {
-  databaseUrl: string;
-  mongodbUri: string;
-  timeoutMs: number;
-  /** Undefined: the app runs without the content cache, nothing to invalidate. */
-  redisUrl: string | undefined;
-  cacheKeyPrefix: string;
-  redisTimeoutMs: number;
-  contentCacheTtlSeconds: number;
+/** The default report path of a run: `reports/<prefix>-<time>.jsonl`. */
+export function timestamped(prefix: string): string {
+  return `reports/${prefix}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
 }
 
 /**
@@ -119,17 +83,6 @@ export function openReport(path: string): ReportWriter {
       if (!existed && lines === 0) unlinkSync(path);
     },
   };
-}
-
-/** Hides the password of a connection URL in messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
 }
 
 /**

@@ -51,3 +51,21 @@ describe(ContentCacheService.name, () => {
     expect(exec).toHaveBeenCalledTimes(calls);
   });
 });
+
+describe(`${ContentCacheService.name}.invalidateMany`, () => {
+  it('invalidates every course in one MULTI', async () => {
+    const { service, multi } = serviceWith(jest.fn().mockResolvedValue([[null, 1]]));
+    await service.invalidateMany([4, 5, 4]);
+    expect(multi.incr.mock.calls).toEqual([['course:content:gen:4'], ['course:content:gen:5']]);
+    expect(multi.del.mock.calls).toEqual([['course:content:4'], ['course:content:5']]);
+  });
+
+  it('retries with backoff, then throws naming the courses', async () => {
+    const exec = jest.fn().mockRejectedValue(new Error('down'));
+    const { service } = serviceWith(exec);
+    await expect(service.invalidateMany([4], { attempts: 2, retryDelayMs: 1 })).rejects.toThrow(
+      'content cache invalidation failed for course(s) 4: down',
+    );
+    expect(exec).toHaveBeenCalledTimes(2);
+  });
+});

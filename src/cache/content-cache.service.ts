@@ -105,6 +105,41 @@ export class ContentCacheService {
     this.retryInvalidation(courseId, Date.now() + ttlMs, INVALIDATION_RETRY_MS);
   }
 
+  /**
+   * Invalidates many courses in one MULTI, for a batch job that rewrote their documents. Unlike
+   * `invalidate` it does not fall back to background retries: it retries a few times with
+   * backoff and then throws, so the job stops instead of leaving stale trees behind unnoticed.
+   */
+  async invalidateMany(
+    courseIds: number[],
+    options: { attempts?: number; retryDelayMs?: number } = {},
+  ): Promise<void> {
+    const client = this.redis.client;
+    const ids = [...new Set(courseIds)];
+    if (!client || ids.length === 0) return;
+    const attempts = Math.max(1, options.attempts ?? 5);
+    const retryDelayMs = options.retryDelayMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const multi = client.multi();
+        for (const id of ids)
+          multi.incr(ContentCacheService.generationKey(id)).del(ContentCacheService.key(id));
+        const results = await multi.exec();
+        if (!results) throw new Error('MULTI aborted');
+        const failed = results.find(([error]) => error);
+        if (failed) throw failed[0] as Error;
+        return;
+      } catch (error) {
+        if (attempt >= attempts)
+          throw new Error(
+            `content cache invalidation failed for course(s) ${ids.join(', ')}: ` +
+              `${error instanceof Error ? error.message : String(error)}`,
+          );
+        await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
   private async tryInvalidate(courseId: number): Promise<boolean> {
     try {
       await this.redis

@@ -41,6 +41,27 @@ export class RedisService implements OnApplicationShutdown {
     return this.client?.status === 'ready';
   }
 
+  /**
+   * Resolves once connected; rejects with the first connection error (ECONNREFUSED, ...), so an
+   * ops run that must keep the cache in step can refuse to start instead of degrading.
+   */
+  whenReady(): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.reject(new Error('REDIS_URL is not set'));
+    if (this.isReady) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const settle = (error?: Error) => {
+        client.off('ready', onReady);
+        client.off('error', settle);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => settle();
+      client.once('ready', onReady);
+      client.once('error', settle);
+    });
+  }
+
   async ping(): Promise<boolean> {
     if (!this.client || !this.isReady) return false;
     try {

@@ -14,6 +14,11 @@ export interface PostgresSettings {
   timeoutMs: number;
   poolMax: number;
   debug?: boolean;
+  /** Default: five times `timeoutMs`, bounded for API statements. */
+  statementTimeoutMs?: number;
+  applicationName?: string;
+  /** Callers that print what was applied do not want the migrator's own lines. */
+  silentMigrations?: boolean;
 }
 
 /**
@@ -33,6 +38,7 @@ export function mikroOrmOptions(settings: PostgresSettings): Options<PostgreSqlD
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: settings.silentMigrations ?? false,
     },
     pool: {
       min: 0,
@@ -43,8 +49,8 @@ export function mikroOrmOptions(settings: PostgresSettings): Options<PostgreSqlD
     driverOptions: {
       connection: {
         connectionTimeoutMillis: settings.timeoutMs,
-        statement_timeout: settings.timeoutMs * 5,
-        application_name: 'course-service',
+        statement_timeout: settings.statementTimeoutMs ?? settings.timeoutMs * 5,
+        application_name: settings.applicationName ?? 'course-service',
       },
     },
     // Migrations own the schema; and start-up must not fail while PostgreSQL is down.

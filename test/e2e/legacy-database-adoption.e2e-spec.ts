@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { migrate } from '../../scripts/lib/migrations';
+import { migrate } from '../../src/legacy-migration/legacy-migration.context';
 import { bearer, createTestApp } from '../support/create-test-app';
 
 const SERVICE_TABLES = ['courses', 'enrollments', 'certificates'];

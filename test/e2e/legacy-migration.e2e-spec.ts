@@ -7,7 +7,6 @@ import Redis from 'ioredis';
 import { Collection, Db, Document, MongoClient } from 'mongodb';
 import { Client, Pool } from 'pg';
 import { freePort } from '../../scripts/lib/embedded-stack';
-import { migrate } from '../../scripts/lib/migrations';
 import {
   buildLegacyDataset,
   Level,
@@ -15,12 +14,18 @@ import {
   WrittenLegacyDataset,
   writeLegacyFixtures,
 } from '../../scripts/lib/legacy-fixtures';
-import { IdIssue, migrateToObjectId, verifyContent } from '../../scripts/lib/objectid-migration';
+import { loadOpsConfig } from '../../src/config/ops-config';
 import {
   BackfillReportEntry,
-  backfillProgress,
   normalizeScore,
-} from '../../scripts/lib/progress-backfill';
+} from '../../src/legacy-migration/domain/legacy-completions';
+import { IdIssue } from '../../src/legacy-migration/domain/objectid-transform';
+import { migrate, withLegacyMigration } from '../../src/legacy-migration/legacy-migration.context';
+import { migrateToObjectId, verifyContent } from '../../src/legacy-migration/objectid-migration';
+import {
+  BackfillOptions,
+  ProgressBackfillService,
+} from '../../src/legacy-migration/progress-backfill.service';
 import { ContentCacheService } from '../../src/cache/content-cache.service';
 import { CourseContent } from '../../src/course-content/domain/content.types';
 import { computeProgress, countedItems } from '../../src/progress/domain/progress-calculator';
@@ -79,6 +84,7 @@ describe('Legacy migration pipeline (e2e)', () => {
   const adminUrl = process.env.DATABASE_URL as string;
   const databaseUrl = withDatabase(adminUrl, PG_DB);
   const mongoName = (suffix: string) => `legacy_migration_${RUN}_${suffix}`;
+  const mainMongoUri = withDatabase(process.env.MONGODB_URI as string, mongoName('main'));
   const reportDir = mkdtempSync(join(tmpdir(), 'legacy-migration-'));
   let mongo: MongoClient;
   let dbs: Db[];
@@ -88,6 +94,16 @@ describe('Legacy migration pipeline (e2e)', () => {
   const issues: IdIssue[] = [];
   const report: BackfillReportEntry[] = [];
 
+  /** The backfill as the CLI runs it: the app's modules on this run's databases. */
+  const backfillProgress = (options: BackfillOptions) =>
+    withLegacyMigration(
+      loadOpsConfig({ DATABASE_URL: databaseUrl, MONGODB_URI: mainMongoUri }, [
+        'DATABASE_URL',
+        'MONGODB_URI',
+      ]),
+      { parts: ['postgres', 'mongo'] },
+      (app) => app.get(ProgressBackfillService).run(options),
+    );
   const snapshot = () => contents.find({}).sort({ course_id: 1 }).toArray();
   const progressCount = async () =>
     Number((await pool.query<{ n: string }>('select count(*) as n from progress')).rows[0].n);
@@ -235,12 +251,7 @@ describe('Legacy migration pipeline (e2e)', () => {
 
   it('changes nothing in PostgreSQL on a backfill dry run', async () => {
     const dryReport: BackfillReportEntry[] = [];
-    const summary = await backfillProgress({
-      pool,
-      contents,
-      dryRun: true,
-      onReport: (e) => dryReport.push(e),
-    });
+    const summary = await backfillProgress({ dryRun: true, onReport: (e) => dryReport.push(e) });
     expect(summary.scanned).toBe(summary.pendingAtStart);
     expect(summary.completionsUnmapped).toBeGreaterThan(0);
     expect(dryReport.length).toBe(summary.reportEntries);
@@ -253,14 +264,12 @@ describe('Legacy migration pipeline (e2e)', () => {
 
   it('backfills every mappable completion, stopped half-way and resumed', async () => {
     const partial = await backfillProgress({
-      pool,
-      contents,
       limit: 7,
       batchSize: 3,
       onReport: (e) => report.push(e),
     });
     expect(partial).toMatchObject({ scanned: 7, backfilled: 7, stoppedEarly: true });
-    const rest = await backfillProgress({ pool, contents, onReport: (e) => report.push(e) });
+    const rest = await backfillProgress({ onReport: (e) => report.push(e) });
     expect(rest.scanned).toBe(partial.pendingAtStart - 7);
     const pending = await pool.query(
       'select 1 from enrollment_progress_legacy where backfilled_at is null',
@@ -338,8 +347,8 @@ describe('Legacy migration pipeline (e2e)', () => {
     let nonZero = 0;
     for (const e of written.enrollments) {
       if (!e.expected.every((c) => c.outcome.mapped)) continue;
-      const { rows } = await pool.query<{ item_type: string; item_id: string }>(
-        'select item_type, item_id from progress where user_id = $1 and course_id = $2',
+      const { rows } = await pool.query<{ itemType: string; itemId: string }>(
+        'select item_type as "itemType", item_id as "itemId" from progress where user_id = $1 and course_id = $2',
         [e.student_id, e.course_id],
       );
       const content = docs.get(e.course_id) as unknown as CourseContent;
@@ -357,7 +366,7 @@ describe('Legacy migration pipeline (e2e)', () => {
 
   it('changes nothing on a second backfill run', async () => {
     const before = await progressCount();
-    const again = await backfillProgress({ pool, contents });
+    const again = await backfillProgress({});
     expect(again).toMatchObject({ scanned: 0, progressRowsInserted: 0 });
     expect(await progressCount()).toBe(before);
   });
@@ -770,7 +779,7 @@ describe('Legacy migration pipeline (e2e)', () => {
         ).rows;
       const before = await rowsNow();
 
-      await migrate(databaseUrl, 'down', undefined, { contents });
+      await migrate(databaseUrl, 'down', undefined, { mongodbUri: mainMongoUri });
       const legacy = await pool.query('select completed_lessons from enrollments where id = $1', [
         plain.enrollment_id,
       ]);
@@ -780,7 +789,7 @@ describe('Legacy migration pipeline (e2e)', () => {
       );
 
       await migrate(databaseUrl, 'up');
-      const summary = await backfillProgress({ pool, contents });
+      const summary = await backfillProgress({});
       expect(summary.progressRowsInserted).toBe(0);
       expect(await rowsNow()).toEqual(before);
     }, 60_000);

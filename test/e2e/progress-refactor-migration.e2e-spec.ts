@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { ObjectId } from 'bson';
 import { Collection, MongoClient } from 'mongodb';
 import { Client } from 'pg';
-import { migrate } from '../../scripts/lib/migrations';
-import { RollbackPreparation } from '../../scripts/lib/rollback-fold';
+import { migrate } from '../../src/legacy-migration/legacy-migration.context';
+import { RollbackPreparation } from '../../src/legacy-migration/rollback-fold.service';
 
 const LEGACY = 'Migration20260101000000LegacySchema';
 const LEGACY_COLUMNS = [
@@ -29,6 +29,9 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
   let db: Client;
   let mongo: MongoClient;
   let contents: Collection;
+  const mongoUrl = new URL(process.env.MONGODB_URI as string);
+  mongoUrl.pathname = `/${name}`;
+  const mongodbUri = mongoUrl.toString();
 
   beforeAll(async () => {
     mongo = await MongoClient.connect(process.env.MONGODB_URI as string);
@@ -114,7 +117,7 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
     await expect(migrate(dbUrl.toString(), 'down')).rejects.toThrow(
       /needs the content documents: run "npm run migration:down" with MONGODB_URI set/,
     );
-    await migrate(dbUrl.toString(), 'down', undefined, { contents });
+    await migrate(dbUrl.toString(), 'down', undefined, { mongodbUri });
     expect(await legacyState()).toEqual(before);
     expect((await db.query('select count(*)::int as n from progress')).rows[0].n).toBe(1);
 
@@ -174,7 +177,7 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
 
     const prepared: RollbackPreparation[] = [];
     await migrate(dbUrl.toString(), 'down', undefined, {
-      contents,
+      mongodbUri,
       onRollbackPrepared: (p) => prepared.push(p),
     });
     const after = await legacyState();
@@ -244,7 +247,7 @@ describe('Migration20260201000000ProgressRefactor (e2e)', () => {
   }, 60_000);
 
   it('can revert every migration, keeping the progress rows, and apply them again', async () => {
-    await migrate(dbUrl.toString(), 'down', 0 as never, { contents });
+    await migrate(dbUrl.toString(), 'down', 0, { mongodbUri });
     expect((await db.query('select count(*)::int as n from progress')).rows[0].n).toBe(5);
     await migrate(dbUrl.toString(), 'up');
     expect((await enrollmentColumns()).length).toBeGreaterThan(0);

@@ -1,7 +1,5 @@
-import { Collection, Document } from 'mongodb';
-import { Pool, PoolClient } from 'pg';
-import { isObjectIdString } from './objectid-migration';
-import { insertProgressRows, transaction } from './progress-rows';
+import type { Document } from 'mongodb';
+import { isObjectIdString } from './objectid-transform';
 
 /*
  * `migrate:backfill-progress`: archived legacy completions
@@ -292,41 +290,76 @@ export function planEnrollment(
     return plan;
   }
   const scores = legacyScores(row, report);
-  const finished = legacyFinished(row);
-  const completedAt = legacyCompletedAt(row);
+  const completion: Completion = {
+    row,
+    index,
+    scores,
+    finished: legacyFinished(row),
+    completedAt: legacyCompletedAt(row),
+  };
   const rows = new Map<string, ProgressRowInput>();
   for (const [type, ids] of [
     ['lesson', row.completed_lessons],
     ['quiz', row.completed_quizzes],
   ] as const) {
-    for (const legacyId of new Set(ids ?? [])) {
-      const candidates = index ? legacyCandidates(index, type, legacyId) : [];
-      const reason: UnmappedReason | undefined = !index
-        ? 'no_content_document'
-        : candidates.length === 0
-          ? 'not_in_content'
-          : candidates.length > 1 && !finished
-            ? 'ambiguous'
-            : undefined;
-      if (reason) {
-        plan.unmapped++;
-        report({
-          ...whoOf(row),
-          item_type: type,
-          legacy_id: legacyId,
-          reason,
-          ...(reason === 'ambiguous' ? { candidates } : {}),
-        });
-        continue;
-      }
-      const score = type === 'quiz' ? legacyScore(row, legacyId, scores, report) : null;
-      plan.mapped++;
-      if (candidates.length > 1) plan.mappedToAllCandidates++;
-      if (type === 'quiz' && candidates[0].item_type === 'lesson') plan.mappedToQuizLessons++;
-      for (const c of candidates) addRow(rows, { ...rowOf(row, c, completedAt), score });
-    }
+    for (const legacyId of new Set(ids ?? []))
+      mapCompletion(plan, rows, completion, type, legacyId);
   }
   plan.rows = [...rows.values()];
+  reportStrayScores(row, scores, report);
+  return plan;
+}
+
+/** What every completion of one enrollment shares. */
+interface Completion {
+  row: LegacyProgressRow;
+  index: LegacyIndex | undefined;
+  scores: Map<number, unknown>;
+  finished: boolean;
+  completedAt: Date;
+}
+
+/** Maps one legacy completion to its rows, or reports why it cannot be mapped. */
+function mapCompletion(
+  plan: EnrollmentPlan,
+  rows: Map<string, ProgressRowInput>,
+  { row, index, scores, finished, completedAt }: Completion,
+  type: LegacyItemType,
+  legacyId: number,
+): void {
+  const report = (entry: BackfillReportEntry) => plan.report.push(entry);
+  const candidates = index ? legacyCandidates(index, type, legacyId) : [];
+  const reason: UnmappedReason | undefined = !index
+    ? 'no_content_document'
+    : candidates.length === 0
+      ? 'not_in_content'
+      : candidates.length > 1 && !finished
+        ? 'ambiguous'
+        : undefined;
+  if (reason) {
+    plan.unmapped++;
+    report({
+      ...whoOf(row),
+      item_type: type,
+      legacy_id: legacyId,
+      reason,
+      ...(reason === 'ambiguous' ? { candidates } : {}),
+    });
+    return;
+  }
+  const score = type === 'quiz' ? legacyScore(row, legacyId, scores, report) : null;
+  plan.mapped++;
+  if (candidates.length > 1) plan.mappedToAllCandidates++;
+  if (type === 'quiz' && candidates[0].item_type === 'lesson') plan.mappedToQuizLessons++;
+  for (const c of candidates) addRow(rows, { ...rowOf(row, c, completedAt), score });
+}
+
+/** A score for a quiz not in completed_quizzes: a failed attempt has a score too. */
+function reportStrayScores(
+  row: LegacyProgressRow,
+  scores: Map<number, unknown>,
+  report: (entry: BackfillReportEntry) => void,
+): void {
   const completedQuizzes = new Set(row.completed_quizzes ?? []);
   for (const [legacyId, value] of scores) {
     if (!completedQuizzes.has(legacyId))
@@ -338,7 +371,6 @@ export function planEnrollment(
         value,
       });
   }
-  return plan;
 }
 
 export function rowOf(
@@ -365,257 +397,4 @@ function addRow(rows: Map<string, ProgressRowInput>, next: ProgressRowInput): vo
   const current = rows.get(key);
   if (!current || (next.score !== null && (current.score === null || next.score > current.score)))
     rows.set(key, next);
-}
-
-export interface BackfillProgress {
-  scanned: number;
-  backfilled: number;
-  deferred: number;
-}
-
-export interface BackfillOptions {
-  pool: Pool;
-  contents: Collection;
-  dryRun?: boolean;
-  /** Enrollments per transaction. */
-  batchSize?: number;
-  /** Stop after this many enrollments (a canary run; rerun for the rest). */
-  limit?: number;
-  signal?: AbortSignal;
-  /**
-   * Called for each report entry. In a real run a batch's entries are emitted inside its
-   * transaction, before the commit (then `beforeCommit` runs): see backfillProgress.
-   */
-  onReport?: (entry: BackfillReportEntry) => void;
-  /** Called after a batch's report entries, just before its commit (the CLI syncs its file). */
-  beforeCommit?: () => void | Promise<void>;
-  onProgress?: (progress: BackfillProgress) => void;
-}
-
-export interface BackfillSummary extends BackfillProgress {
-  dryRun: boolean;
-  /** Enrollments still waiting in the archive when the run started. */
-  pendingAtStart: number;
-  progressRowsInserted: number;
-  /** Mapped completions that already had a progress row (or would be inserted, in a dry run). */
-  progressRowsExisting: number;
-  completionsMapped: number;
-  completionsUnmapped: number;
-  mappedToAllCandidates: number;
-  mappedToQuizLessons: number;
-  unmappedByReason: Partial<Record<ReportReason, number>>;
-  modulesIgnored: number;
-  reportEntries: number;
-  stoppedEarly: boolean;
-  elapsedMs: number;
-}
-
-/** The archive's columns a LegacyProgressRow holds. */
-export const LEGACY_PROGRESS_COLUMNS = `enrollment_id, student_id, course_id, enrollment_status,
-  completion_percentage, completed_modules, completed_lessons, completed_quizzes, quiz_scores,
-  enrollment_completed_at, enrollment_last_accessed_at, archived_at`;
-
-const SELECT_BATCH = `
-  select ${LEGACY_PROGRESS_COLUMNS}
-  from enrollment_progress_legacy
-  where backfilled_at is null and enrollment_id > $1
-  order by enrollment_id
-  limit $2`;
-
-/** How many enrollments are waiting for the backfill. */
-export async function pendingBackfillCount(pool: Pool): Promise<number> {
-  const res = await pool.query<{ n: string }>(
-    'select count(*) as n from enrollment_progress_legacy where backfilled_at is null',
-  );
-  return Number(res.rows[0].n);
-}
-
-/**
- * Backfills in batches of enrollments, each in one transaction that inserts the progress rows and
- * sets backfilled_at, so a run stopped at any point resumes exactly where it stopped. Rows are
- * locked with SKIP LOCKED: two runs at once share the work instead of doing it twice.
- */
-export async function backfillProgress(options: BackfillOptions): Promise<BackfillSummary> {
-  const started = Date.now();
-  const batchSize = Math.max(1, options.batchSize ?? 500);
-  const summary: BackfillSummary = {
-    dryRun: options.dryRun ?? false,
-    pendingAtStart: await pendingBackfillCount(options.pool),
-    scanned: 0,
-    backfilled: 0,
-    deferred: 0,
-    progressRowsInserted: 0,
-    progressRowsExisting: 0,
-    completionsMapped: 0,
-    completionsUnmapped: 0,
-    mappedToAllCandidates: 0,
-    mappedToQuizLessons: 0,
-    unmappedByReason: {},
-    modulesIgnored: 0,
-    reportEntries: 0,
-    stoppedEarly: false,
-    elapsedMs: 0,
-  };
-  const cache = new ContentCache(options.contents);
-  let after = 0;
-  for (;;) {
-    if (options.signal?.aborted) {
-      summary.stoppedEarly = true;
-      break;
-    }
-    const room = options.limit === undefined ? batchSize : options.limit - summary.scanned;
-    if (room <= 0) {
-      summary.stoppedEarly = summary.scanned < summary.pendingAtStart;
-      break;
-    }
-    const take = Math.min(batchSize, room);
-    let done: { count: number; last: number };
-    if (summary.dryRun) {
-      done = await dryBatch(options, cache, after, take, summary);
-    } else {
-      const batch = await transaction(options.pool, async (client) => {
-        const result = await writeBatch(client, cache, after, take, summary);
-        // Report first, commit second. The commit sets backfilled_at and no later run looks at
-        // these enrollments again, so a report line not written by then would be lost for good;
-        // written before, a failure in between only repeats the lines when the batch is redone.
-        // A report that cannot be written rolls the batch back.
-        for (const entry of result.reports) options.onReport?.(entry);
-        await options.beforeCommit?.();
-        return result;
-      });
-      // Only a committed batch counts; a failed one is redone by the next run.
-      Object.assign(summary, batch.summary);
-      done = batch;
-    }
-    if (done.count === 0) break;
-    after = done.last;
-    options.onProgress?.({
-      scanned: summary.scanned,
-      backfilled: summary.backfilled,
-      deferred: summary.deferred,
-    });
-  }
-  summary.elapsedMs = Date.now() - started;
-  return summary;
-}
-
-async function dryBatch(
-  options: BackfillOptions,
-  cache: ContentCache,
-  after: number,
-  take: number,
-  summary: BackfillSummary,
-): Promise<{ count: number; last: number }> {
-  const { rows } = await options.pool.query<LegacyProgressRow>(SELECT_BATCH, [after, take]);
-  const plans = await planRows(rows, cache, options.onReport, summary);
-  const all = plans.flatMap((p) => p.rows);
-  summary.progressRowsExisting += await countExisting(options.pool, all);
-  summary.backfilled += plans.filter((p) => !p.deferred).length;
-  return { count: rows.length, last: rows.at(-1)?.enrollment_id ?? after };
-}
-
-async function writeBatch(
-  client: PoolClient,
-  cache: ContentCache,
-  after: number,
-  take: number,
-  summary: BackfillSummary,
-): Promise<{
-  count: number;
-  last: number;
-  summary: BackfillSummary;
-  reports: BackfillReportEntry[];
-}> {
-  const { rows } = await client.query<LegacyProgressRow>(`${SELECT_BATCH} for update skip locked`, [
-    after,
-    take,
-  ]);
-  const draft = { ...summary, unmappedByReason: { ...summary.unmappedByReason } };
-  const reports: BackfillReportEntry[] = [];
-  const plans = await planRows(rows, cache, (e) => reports.push(e), draft);
-  const all = plans.flatMap((p) => p.rows);
-  const inserted = (await insertProgressRows(client, all)).length;
-  const finished = rows.filter((_, i) => !plans[i].deferred).map((r) => r.enrollment_id);
-  if (finished.length > 0)
-    await client.query(
-      'update enrollment_progress_legacy set backfilled_at = now() where enrollment_id = any($1::int[])',
-      [finished],
-    );
-  draft.progressRowsInserted += inserted;
-  draft.progressRowsExisting += all.length - inserted;
-  draft.backfilled += finished.length;
-  return { count: rows.length, last: rows.at(-1)?.enrollment_id ?? after, summary: draft, reports };
-}
-
-async function planRows(
-  rows: LegacyProgressRow[],
-  cache: ContentCache,
-  onReport: ((entry: BackfillReportEntry) => void) | undefined,
-  summary: BackfillSummary,
-): Promise<EnrollmentPlan[]> {
-  const indexes = await cache.get([...new Set(rows.map((r) => r.course_id))]);
-  return rows.map((row) => {
-    const plan = planEnrollment(row, indexes.get(row.course_id));
-    summary.scanned++;
-    if (plan.deferred) summary.deferred++;
-    summary.completionsMapped += plan.mapped;
-    summary.completionsUnmapped += plan.unmapped;
-    summary.mappedToAllCandidates += plan.mappedToAllCandidates;
-    summary.mappedToQuizLessons += plan.mappedToQuizLessons;
-    summary.modulesIgnored += plan.modulesIgnored;
-    for (const entry of plan.report) {
-      summary.reportEntries++;
-      summary.unmappedByReason[entry.reason] = (summary.unmappedByReason[entry.reason] ?? 0) + 1;
-      onReport?.(entry);
-    }
-    return plan;
-  });
-}
-
-async function countExisting(pool: Pool, rows: ProgressRowInput[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const res = await pool.query<{ n: string }>(
-    `select count(*) as n from progress p
-     join unnest($1::int[], $2::int[], $3::varchar[], $4::varchar[]) as x(u, c, t, i)
-       on p.user_id = x.u and p.course_id = x.c and p.item_type = x.t and p.item_id = x.i`,
-    [
-      rows.map((r) => r.user_id),
-      rows.map((r) => r.course_id),
-      rows.map((r) => r.item_type),
-      rows.map((r) => r.item_id),
-    ],
-  );
-  return Number(res.rows[0].n);
-}
-
-/**
- * Content indexes by course id. Enrollments are read in id order, which in practice clusters
- * by course; a bounded cache keeps memory flat on a large run.
- */
-export class ContentCache {
-  private readonly entries = new Map<number, LegacyIndex | undefined>();
-  constructor(
-    private readonly contents: Collection,
-    private readonly max = 500,
-  ) {}
-
-  /** Indexes of `courseIds`, all of them even when they are more than the cache keeps. */
-  async get(courseIds: number[]): Promise<Map<number, LegacyIndex | undefined>> {
-    const result = new Map<number, LegacyIndex | undefined>();
-    const missing: number[] = [];
-    for (const id of courseIds) {
-      if (this.entries.has(id)) result.set(id, this.entries.get(id));
-      else missing.push(id);
-    }
-    if (missing.length > 0) {
-      const docs = await this.contents.find({ course_id: { $in: missing } }).toArray();
-      const found = new Map(docs.map((d) => [d.course_id as number, buildLegacyIndex(d)]));
-      for (const id of missing) {
-        result.set(id, found.get(id));
-        if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-        this.entries.set(id, found.get(id));
-      }
-    }
-    return result;
-  }
 }

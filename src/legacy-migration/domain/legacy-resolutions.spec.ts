@@ -1,6 +1,6 @@
 import { ObjectId } from 'bson';
+import { buildLegacyIndex, LegacyProgressRow } from './legacy-completions';
 import { parseResolutions, planResolution, Resolution } from './legacy-resolutions';
-import { buildLegacyIndex, LegacyProgressRow } from './progress-backfill';
 
 const oid = () => new ObjectId().toHexString();
 const ids = { l2a: oid(), l2b: oid(), q5: oid(), ql7: oid(), other: oid() };

@@ -1,22 +1,17 @@
 import { parse } from 'csv-parse/sync';
-import { Collection } from 'mongodb';
-import { Pool } from 'pg';
 import {
   BackfillReportEntry,
-  ContentCache,
   LegacyIndex,
   legacyCandidates,
   legacyCompletedAt,
   LegacyItemType,
-  LEGACY_PROGRESS_COLUMNS,
   LegacyProgressRow,
   legacyScore,
   legacyScores,
   ProgressRowInput,
   rowOf,
-} from './progress-backfill';
-import { isObjectIdString } from './objectid-migration';
-import { insertProgressRows, ProgressRowKey, transaction } from './progress-rows';
+} from './legacy-completions';
+import { isObjectIdString } from './objectid-transform';
 
 /*
  * An operator's answer to an `ambiguous` (or `not_in_content`) report line: which item a legacy
@@ -150,97 +145,3 @@ export function planResolution(
       : null;
   return { ...rowOf(row, item, legacyCompletedAt(row)), score };
 }
-
-export interface ResolutionSummary {
-  applied: number;
-  inserted: number;
-  rejected: number;
-}
-
-const SELECT_ARCHIVED = `
-  select ${LEGACY_PROGRESS_COLUMNS}
-  from enrollment_progress_legacy
-  where enrollment_id = any($1::int[])`;
-
-/**
- * Applies resolutions in one transaction; the report lines are written before it commits (then
- * `beforeCommit` runs), as the backfill's are.
- */
-export async function applyResolutions(options: {
-  pool: Pool;
-  contents: Collection;
-  resolutions: Resolution[];
-  dryRun?: boolean;
-  onReport?: (entry: BackfillReportEntry) => void;
-  beforeCommit?: () => void | Promise<void>;
-}): Promise<ResolutionSummary> {
-  const { pool, contents, resolutions } = options;
-  const archived = await pool.query<LegacyProgressRow>(SELECT_ARCHIVED, [
-    [...new Set(resolutions.map((r) => r.enrollment_id))],
-  ]);
-  const rows = new Map(archived.rows.map((r) => [r.enrollment_id, r]));
-  const indexes = await new ContentCache(contents).get([
-    ...new Set(archived.rows.map((r) => r.course_id)),
-  ]);
-
-  const entries: BackfillReportEntry[] = [];
-  const planned: { resolution: Resolution; row: ProgressRowInput }[] = [];
-  for (const resolution of resolutions) {
-    const legacy = rows.get(resolution.enrollment_id);
-    const decided = {
-      enrollment_id: resolution.enrollment_id,
-      ...(legacy ? { student_id: legacy.student_id, course_id: legacy.course_id } : {}),
-      item_type: resolution.item_type,
-      legacy_id: resolution.legacy_id,
-      item_id: resolution.item_id,
-      line: resolution.line,
-    };
-    const row = planResolution(resolution, legacy, legacy && indexes.get(legacy.course_id), (e) =>
-      entries.push({ ...e, line: resolution.line }),
-    );
-    if (typeof row === 'string')
-      entries.push({ ...decided, reason: 'resolution_rejected', why: row });
-    else planned.push({ resolution, row });
-  }
-
-  const summary: ResolutionSummary = {
-    applied: planned.length,
-    inserted: 0,
-    rejected: resolutions.length - planned.length,
-  };
-  const finish = async (inserted: Set<string>) => {
-    for (const { resolution, row } of planned) {
-      const key = rowKey(row);
-      entries.push({
-        enrollment_id: resolution.enrollment_id,
-        student_id: row.user_id,
-        course_id: row.course_id,
-        item_type: resolution.item_type,
-        legacy_id: resolution.legacy_id,
-        item_id: resolution.item_id,
-        line: resolution.line,
-        reason: 'resolved',
-        inserted: inserted.has(key),
-      });
-      // Two lines may name the same item: only the first inserted it.
-      inserted.delete(key);
-    }
-    for (const entry of entries) options.onReport?.(entry);
-    await options.beforeCommit?.();
-  };
-  if (options.dryRun) {
-    await finish(new Set());
-    return summary;
-  }
-  await transaction(pool, async (client) => {
-    const inserted = await insertProgressRows(
-      client,
-      planned.map((p) => p.row),
-    );
-    summary.inserted = inserted.length;
-    await finish(new Set(inserted.map(rowKey)));
-  });
-  return summary;
-}
-
-const rowKey = (r: ProgressRowKey) => `${r.user_id}:${r.course_id}:${r.item_type}:${r.item_id}`;

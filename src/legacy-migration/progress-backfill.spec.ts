@@ -1,15 +1,19 @@
 import { ObjectId } from 'bson';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Collection } from 'mongodb';
-import { Pool } from 'pg';
+import { AppConfig } from '../config/app-config';
+import { ProgressRepository } from '../progress/progress.repository';
+import { ContentIndexCache } from './content-index.cache';
 import {
-  backfillProgress,
   buildLegacyIndex,
-  ContentCache,
   LegacyProgressRow,
   legacyCompletedAt,
   normalizeScore,
   planEnrollment,
-} from './progress-backfill';
+} from './domain/legacy-completions';
+import { LegacyArchiveRepository } from './legacy-archive.repository';
+import { LegacyContentRepository } from './legacy-content.repository';
+import { BackfillOptions, ProgressBackfillService } from './progress-backfill.service';
 
 const oid = () => new ObjectId().toHexString();
 const ids = { l1: oid(), l2a: oid(), l2b: oid(), q5: oid(), m: oid(), m2: oid(), ql7: oid() };
@@ -178,34 +182,56 @@ describe('legacyCompletedAt', () => {
   });
 });
 
-describe('backfillProgress', () => {
-  /** A pool that answers the backfill's queries from one archived row and logs what happens. */
-  const fakePool = (log: string[], failCommit = false) => {
+describe(ProgressBackfillService.name, () => {
+  /**
+   * A service over one archived row, with a transaction that logs begin/commit/rollback and
+   * repositories that log their statements.
+   */
+  const backfill = (log: string[], options: BackfillOptions, failCommit = false) => {
     let served = false;
-    const query = (sql: string) => {
-      const head = sql.trim().split(/\s+/).slice(0, 2).join(' ');
-      if (/^select count/.test(sql.trim())) return Promise.resolve({ rows: [{ n: '1' }] });
-      log.push(head);
-      if (sql.includes('from enrollment_progress_legacy') && sql.includes('limit $2')) {
+    const em = {
+      transactional: async (fn: () => Promise<unknown>) => {
+        log.push('begin');
+        try {
+          const result = await fn();
+          if (failCommit) throw new Error('commit failed');
+          log.push('commit');
+          return result;
+        } catch (error) {
+          log.push('rollback');
+          throw error;
+        }
+      },
+    } as unknown as EntityManager;
+    const archive = {
+      pendingCount: () => Promise.resolve(1),
+      nextPending: () => {
+        log.push('select enrollment_progress_legacy');
         const rows = served ? [] : [row({ completed_lessons: [1, 9], quiz_scores: null })];
         served = true;
-        return Promise.resolve({ rows });
-      }
-      if (head === 'commit' && failCommit) return Promise.reject(new Error('commit failed'));
-      return Promise.resolve({ rows: [], rowCount: 1 });
-    };
-    const client = { query, release: () => undefined };
-    return { query, connect: () => Promise.resolve(client) } as unknown as Pool;
+        return Promise.resolve(rows);
+      },
+      markBackfilled: () => Promise.resolve(void log.push('update enrollment_progress_legacy')),
+    } as unknown as LegacyArchiveRepository;
+    const progress = {
+      insertMissing: (rows: unknown[]) => {
+        log.push('insert progress');
+        return Promise.resolve(rows);
+      },
+    } as unknown as ProgressRepository;
+    const contents = {
+      collection: () =>
+        ({
+          find: () => ({ toArray: () => Promise.resolve([migratedDoc]) }),
+        }) as unknown as Collection,
+    } as LegacyContentRepository;
+    const service = new ProgressBackfillService(em, archive, progress, contents, {} as AppConfig);
+    return service.run(options);
   };
-  const contents = {
-    find: () => ({ toArray: () => Promise.resolve([migratedDoc]) }),
-  } as unknown as Collection;
 
   it('writes a batch report before committing the batch, so a crash cannot lose it', async () => {
     const log: string[] = [];
-    const summary = await backfillProgress({
-      pool: fakePool(log),
-      contents,
+    const summary = await backfill(log, {
       onReport: (e) => log.push(`report ${e.reason}`),
       beforeCommit: () => void log.push('sync'),
     });
@@ -219,9 +245,7 @@ describe('backfillProgress', () => {
   it('rolls the batch back when its report cannot be written', async () => {
     const log: string[] = [];
     await expect(
-      backfillProgress({
-        pool: fakePool(log),
-        contents,
+      backfill(log, {
         onReport: () => {
           throw new Error('ENOSPC');
         },
@@ -234,18 +258,14 @@ describe('backfillProgress', () => {
   it('does not count a batch whose commit failed (its report lines may repeat on the rerun)', async () => {
     const log: string[] = [];
     const reported: string[] = [];
-    await expect(
-      backfillProgress({
-        pool: fakePool(log, true),
-        contents,
-        onReport: (e) => reported.push(e.reason),
-      }),
-    ).rejects.toThrow('commit failed');
+    await expect(backfill(log, { onReport: (e) => reported.push(e.reason) }, true)).rejects.toThrow(
+      'commit failed',
+    );
     expect(reported).toEqual(['not_in_content']);
   });
 });
 
-describe('ContentCache', () => {
+describe(ContentIndexCache.name, () => {
   it('returns every requested course even when they are more than it keeps', async () => {
     const docs = [1, 2, 3].map((course_id) => ({ ...migratedDoc, course_id }));
     const contents = {
@@ -253,7 +273,7 @@ describe('ContentCache', () => {
         toArray: () => Promise.resolve(docs.filter((d) => q.course_id.$in.includes(d.course_id))),
       }),
     } as unknown as Collection;
-    const indexes = await new ContentCache(contents, 2).get([1, 2, 3, 4]);
+    const indexes = await new ContentIndexCache(contents, 2).get([1, 2, 3, 4]);
     expect([...indexes.entries()].map(([id, index]) => [id, index?.migrated])).toEqual([
       [1, true],
       [2, true],

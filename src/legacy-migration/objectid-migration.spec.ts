@@ -1,16 +1,16 @@
 import { ObjectId } from 'bson';
 import { Collection, Document } from 'mongodb';
 import {
+  cacheCourseIds,
   casFilter,
   classifyId,
   findOffenders,
   isObjectIdString,
   migratedMetadata,
-  migrateToObjectId,
   parseLegacyDate,
   transformContentDocument,
-  verifyContent,
-} from './objectid-migration';
+} from './domain/objectid-transform';
+import { migrateToObjectId, verifyContent } from './objectid-migration';
 
 const legacyDoc = () => ({
   _id: new ObjectId('65f1a2b3c4d5e6f7a8b9c0d1'),
@@ -391,5 +391,19 @@ describe(verifyContent.name, () => {
       badDocuments: 3,
       leftAsFoundOnly: 2,
     });
+  });
+});
+
+describe(cacheCourseIds.name, () => {
+  it('keeps integer course ids once, reading integer strings, skipping anything else', () => {
+    expect(
+      cacheCourseIds([
+        { course_id: 3 },
+        { course_id: '4' },
+        { course_id: 3 },
+        { course_id: 'x' },
+        {},
+      ]),
+    ).toEqual([3, 4]);
   });
 });
