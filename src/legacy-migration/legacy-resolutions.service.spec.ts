@@ -2,11 +2,12 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { ObjectId } from 'bson';
 import { Collection } from 'mongodb';
 import { NewProgress, ProgressRepository } from '../progress/progress.repository';
-import { BackfillReportEntry, LegacyProgressRow } from './domain/legacy-completions';
+import { BackfillReportEntry } from './domain/legacy-completions';
 import { Resolution } from './domain/legacy-resolutions';
 import { LegacyArchiveRepository } from './legacy-archive.repository';
 import { LegacyContentRepository } from './legacy-content.repository';
 import { LegacyResolutionsService } from './legacy-resolutions.service';
+import { legacyProgressRow, resolutionOf } from '../../test/support/unit-fixtures';
 
 const oid = () => new ObjectId().toHexString();
 const ids = { l2a: oid(), l2b: oid() };
@@ -17,28 +18,8 @@ const doc = {
     { module_id: oid(), lessons: [{ lesson_id: ids.l2b, legacy_id: 2 }] },
   ],
 };
-const archived: LegacyProgressRow = {
-  enrollment_id: 10,
-  student_id: 42,
-  course_id: 3,
-  enrollment_status: 'active',
-  completion_percentage: '20.00',
-  completed_modules: [],
-  completed_lessons: [2],
-  completed_quizzes: [],
-  quiz_scores: null,
-  enrollment_completed_at: null,
-  enrollment_last_accessed_at: new Date('2025-03-01T00:00:00Z'),
-  archived_at: new Date('2026-02-01T00:00:00Z'),
-};
-const resolution = (over: Partial<Resolution>): Resolution => ({
-  line: 2,
-  enrollment_id: 10,
-  item_type: 'lesson',
-  legacy_id: 2,
-  item_id: ids.l2b,
-  ...over,
-});
+const archived = legacyProgressRow();
+const resolution = (over: Partial<Resolution>) => resolutionOf(ids.l2b, over);
 
 /** The service over one archived enrollment; `inserted` holds the rows the repository took. */
 function service(log: string[], inserted: NewProgress[]) {

@@ -14,6 +14,7 @@ import {
 import { LegacyArchiveRepository } from './legacy-archive.repository';
 import { LegacyContentRepository } from './legacy-content.repository';
 import { BackfillOptions, ProgressBackfillService } from './progress-backfill.service';
+import { legacyProgressRow } from '../../test/support/unit-fixtures';
 
 const oid = () => new ObjectId().toHexString();
 const ids = { l1: oid(), l2a: oid(), l2b: oid(), q5: oid(), m: oid(), m2: oid(), ql7: oid() };
@@ -43,21 +44,15 @@ const migratedDoc = {
   ],
 };
 
-const row = (over: Partial<LegacyProgressRow> = {}): LegacyProgressRow => ({
-  enrollment_id: 10,
-  student_id: 42,
-  course_id: 3,
-  enrollment_status: 'active',
-  completion_percentage: '40.00',
-  completed_modules: [1],
-  completed_lessons: [1, 2, 9, 1],
-  completed_quizzes: [5],
-  quiz_scores: { '5': 87.456, '6': 50 },
-  enrollment_completed_at: null,
-  enrollment_last_accessed_at: new Date('2025-03-01T00:00:00Z'),
-  archived_at: new Date('2026-02-01T00:00:00Z'),
-  ...over,
-});
+const row = (over: Partial<LegacyProgressRow> = {}) =>
+  legacyProgressRow({
+    completion_percentage: '40.00',
+    completed_modules: [1],
+    completed_lessons: [1, 2, 9, 1],
+    completed_quizzes: [5],
+    quiz_scores: { '5': 87.456, '6': 50 },
+    ...over,
+  });
 
 describe('planEnrollment', () => {
   it('maps unique legacy ids and reports missing and ambiguous ones', () => {

@@ -1,15 +1,5 @@
-import { DomainError } from '../../common/errors/domain-error';
 import { assertEligible } from './certificate-eligibility';
-
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-  throw new Error('expected a DomainError');
-}
+import { errorOf } from '../../../test/support/unit-fixtures';
 
 describe('assertEligible', () => {
   it('accepts 100%', () => {

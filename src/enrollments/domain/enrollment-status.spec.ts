@@ -1,4 +1,3 @@
-import { DomainError } from '../../common/errors/domain-error';
 import {
   assertEnrolled,
   ENROLLED_STATUSES,
@@ -6,16 +5,7 @@ import {
   EnrollmentStatus,
   isEnrolled,
 } from './enrollment-status';
-
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-  throw new Error('expected a DomainError');
-}
+import { errorOf } from '../../../test/support/unit-fixtures';
 
 describe(isEnrolled.name, () => {
   it('holds exactly for the enrolled statuses', () => {

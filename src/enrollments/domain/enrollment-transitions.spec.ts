@@ -1,4 +1,3 @@
-import { DomainError } from '../../common/errors/domain-error';
 import { ENROLLMENT_STATUSES, EnrollmentStatus } from './enrollment-status';
 import {
   applyEnrollmentTransition,
@@ -6,6 +5,7 @@ import {
   EnrollmentState,
   reEnroll,
 } from './enrollment-transitions';
+import { errorOf } from '../../../test/support/unit-fixtures';
 
 const now = new Date('2026-03-01T10:00:00.000Z');
 const earlier = new Date('2026-02-01T10:00:00.000Z');
@@ -18,16 +18,6 @@ const state = (
   completedAt: status === 'completed' ? earlier : null,
   ...extra,
 });
-
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('applyEnrollmentTransition', () => {
   const allowed: [EnrollmentStatus, EnrollmentStatus, EnrollmentActor][] = [

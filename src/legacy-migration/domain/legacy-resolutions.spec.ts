@@ -1,5 +1,6 @@
 import { ObjectId } from 'bson';
 import { buildLegacyIndex, LegacyProgressRow } from './legacy-completions';
+import { legacyProgressRow, resolutionOf } from '../../../test/support/unit-fixtures';
 import { parseResolutions, planResolution, Resolution } from './legacy-resolutions';
 
 const oid = () => new ObjectId().toHexString();
@@ -24,28 +25,12 @@ const index = buildLegacyIndex({
     },
   ],
 });
-const archived: LegacyProgressRow = {
-  enrollment_id: 10,
-  student_id: 42,
-  course_id: 3,
-  enrollment_status: 'active',
-  completion_percentage: '20.00',
-  completed_modules: [],
+const archived = legacyProgressRow({
   completed_lessons: [2, 9],
   completed_quizzes: [7],
   quiz_scores: { '7': 71.5 },
-  enrollment_completed_at: null,
-  enrollment_last_accessed_at: new Date('2025-03-01T00:00:00Z'),
-  archived_at: new Date('2026-02-01T00:00:00Z'),
-};
-const resolution = (over: Partial<Resolution>): Resolution => ({
-  line: 2,
-  enrollment_id: 10,
-  item_type: 'lesson',
-  legacy_id: 2,
-  item_id: ids.l2b,
-  ...over,
 });
+const resolution = (over: Partial<Resolution>) => resolutionOf(ids.l2b, over);
 
 describe('parseResolutions', () => {
   it('reads CSV with a header and JSON lines alike', () => {
