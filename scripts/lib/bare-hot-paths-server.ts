@@ -58,10 +58,10 @@ async function main(): Promise<void> {
     if (!enrollment) return reply.code(403).send({ statusCode: 403 });
     const [doc, rows, certificate] = await Promise.all([
       content(id),
-      pg.query('select item_type, item_id from progress where user_id = $1 and course_id = $2', [
-        claims.sub,
-        id,
-      ]),
+      pg.query(
+        'select item_type as "itemType", item_id as "itemId" from progress where user_id = $1 and course_id = $2',
+        [claims.sub, id],
+      ),
       pg.query('select is_revoked from certificates where enrollment_id = $1', [enrollment.id]),
     ]);
     const figures = computeProgress(countedItems(doc), rows.rows);

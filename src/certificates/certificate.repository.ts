@@ -98,13 +98,14 @@ export class CertificateRepository {
       [value],
     );
     if (!rows.length) return null;
-    const certificate = this.toRecord(rows[0]);
+    const { course_title: title, course_instructor_id: instructorId, ...row } = rows[0];
+    const certificate = this.toRecord(row);
     return {
       certificate,
       course: {
         id: certificate.courseId,
-        title: String(rows[0].course_title),
-        instructorId: Number(rows[0].course_instructor_id),
+        title: String(title),
+        instructorId: Number(instructorId),
       },
     };
   }

@@ -11,8 +11,10 @@ import {
   Post,
   Put,
   Query,
+  Res,
   UseInterceptors,
 } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -25,8 +27,8 @@ import { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseIntIdPipe, ParseObjectIdPipe } from '../common/pipes/id-params.pipe';
-import { ContentHttpInterceptor } from './course-content.http';
-import { CallerView, ContentWrite, CourseContentService } from './course-content.service';
+import { answerRead, ContentWriteInterceptor } from './course-content.http';
+import { ContentWrite, CourseContentService } from './course-content.service';
 import {
   ContentQueryDto,
   CreateLessonDto,
@@ -67,14 +69,14 @@ function Write(answer: MethodDecorator): MethodDecorator {
     }),
     answer,
     ApiErrors(400, 401, 403, 404, 409, 412, 413),
+    // ETag and Location of every write, in one place.
+    UseInterceptors(ContentWriteInterceptor),
   );
 }
 
-/** Headers (ETag, Location, 304) come from ContentHttpInterceptor, for every route alike. */
 @ApiTags('course content')
 @ApiBearerAuth()
 @Controller('courses/:courseId/content')
-@UseInterceptors(ContentHttpInterceptor)
 export class CourseContentController {
   constructor(private readonly content: CourseContentService) {}
 
@@ -93,12 +95,15 @@ export class CourseContentController {
       'changes it without changing the version)',
   })
   @ApiErrors(400, 401, 403, 404)
-  get(
+  async get(
     @CurrentUser() caller: AuthUser | undefined,
     @Param('courseId', ParseIntIdPipe) courseId: number,
     @Query() query: ContentQueryDto,
-  ): Promise<CallerView> {
-    return this.content.view(caller, courseId, query.include_inactive ?? false);
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
+    const view = await this.content.view(caller, courseId, query.include_inactive ?? false);
+    return answerRead(view, ifNoneMatch, reply);
   }
 
   @Put()

@@ -5,7 +5,7 @@ import {
   Injectable,
   NestInterceptor,
 } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { API_PREFIX } from '../common/http/api-prefix';
 import type { CallerView, ContentWrite, CreatedItem } from './course-content.service';
@@ -57,32 +57,27 @@ export function locationOf({ courseId, kind, moduleId, lessonId, id }: CreatedIt
 }
 
 /**
- * The HTTP side of content versions, for every content route. A read answers its JSON with the
- * ETag, or an empty 304 when If-None-Match names the version and the caller may revalidate; a
- * write answers the new tree with its ETag, and a POST the Location of what it created.
+ * The HTTP side of a content write: the new tree with its ETag, and for a POST the Location of
+ * what it created.
  */
 @Injectable()
-export class ContentHttpInterceptor implements NestInterceptor {
+export class ContentWriteInterceptor implements NestInterceptor {
   intercept(
     context: ExecutionContext,
-    next: CallHandler<CallerView | ContentWrite>,
-  ): Observable<string | CourseContentResponseDto | undefined> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    return next
-      .handle()
-      .pipe(
-        map((result) =>
-          'json' in result
-            ? answerRead(result, request.headers['if-none-match'], reply)
-            : answerWrite(result, reply),
-        ),
-      );
+    next: CallHandler<ContentWrite>,
+  ): Observable<CourseContentResponseDto> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return next.handle().pipe(map((write) => answerWrite(write, reply)));
   }
 }
 
-function answerRead(
+/**
+ * The HTTP side of a content read: the JSON with its ETag, or an empty 304 when If-None-Match
+ * names the version and the caller may revalidate. Called by the route itself rather than
+ * through an interceptor: this is the hottest route, and an RxJS interceptor costs it about a
+ * third of its throughput.
+ */
+export function answerRead(
   read: CallerView,
   ifNoneMatch: string | undefined,
   reply: FastifyReply,

@@ -28,15 +28,14 @@ export function columnsOf(em: EntityManager, entity: { name: string }, alias = '
   return list;
 }
 
-/** Rows of the entity's table (extra columns are left out) as plain records. */
+/**
+ * Rows of the entity's columns (`columnsOf`) as plain records. A column that is not the
+ * entity's would be copied under its own name: select other tables' columns apart.
+ */
 export function toRecords<T>(em: EntityManager, entity: { name: string }, rows: Row[]): T[] {
   const meta = em.getMetadata().get(entity.name);
   const driver = em.getDriver();
-  const keep = new Set<string>(meta.props.map((p) => p.name));
-  return rows.map((row) => {
-    const mapped = driver.mapResult(row, meta) as Row;
-    return Object.fromEntries(Object.entries(mapped).filter(([key]) => keep.has(key))) as T;
-  });
+  return rows.map((row) => driver.mapResult(row, meta) as T);
 }
 
 /** Runs one statement in the current transaction context, if any, and returns its rows. */

@@ -57,9 +57,10 @@ export class EnrollmentRepository {
       [id],
     );
     if (!rows.length) return null;
+    const { course_instructor_id: courseInstructorId, ...enrollment } = rows[0];
     return {
-      enrollment: this.toRecord(rows[0]),
-      courseInstructorId: Number(rows[0].course_instructor_id),
+      enrollment: this.toRecord(enrollment),
+      courseInstructorId: Number(courseInstructorId),
     };
   }
 

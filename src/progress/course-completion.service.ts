@@ -82,7 +82,7 @@ export class CourseCompletionService {
   private async completeAtFullProgress(enrollment: EnrollmentRecord): Promise<IssueResult | null> {
     const [items, rows] = await Promise.all([
       this.counted.of(enrollment.courseId),
-      this.progress.findForUserAndCourse(enrollment.studentId, enrollment.courseId),
+      this.progress.findCompletedItems(enrollment.studentId, enrollment.courseId),
     ]);
     assertEligible(computeProgress(items, rows).completion_percentage);
     const completed = await this.complete(enrollment, true);
@@ -90,10 +90,7 @@ export class CourseCompletionService {
   }
 
   private async isDone(enrollment: EnrollmentRecord, items: CountedItem[]): Promise<boolean> {
-    const rows = await this.progress.findForUserAndCourse(
-      enrollment.studentId,
-      enrollment.courseId,
-    );
+    const rows = await this.progress.findCompletedItems(enrollment.studentId, enrollment.courseId);
     return computeProgress(items, rows).is_complete;
   }
 

@@ -73,7 +73,7 @@ export class ProgressService {
     if (!enrollment) throw enrollmentRequired(courseId);
     const [items, rows, certificate] = await Promise.all([
       this.counted.of(courseId),
-      this.progress.findForUserAndCourse(caller.id, courseId),
+      this.progress.findCompletedItems(caller.id, courseId),
       this.certificates.findForEnrollment(enrollment.id),
     ]);
     const figures = computeProgress(items, rows);
