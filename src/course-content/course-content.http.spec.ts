@@ -1,14 +1,8 @@
 import { BadRequestException, ExecutionContext } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { lastValueFrom, of } from 'rxjs';
-import {
-  answerRead,
-  ContentWriteInterceptor,
-  etagOf,
-  locationOf,
-  noneMatchHits,
-  parseIfMatch,
-} from './course-content.http';
+import { etagOf, noneMatchHits, parseIfMatch } from './content-etag';
+import { answerRead, ContentWriteInterceptor, locationOf } from './course-content.http';
 import type { CallerView, ContentWrite } from './course-content.service';
 import { CourseContentResponseDto } from './dto/content-response.dto';
 

@@ -1,44 +1,11 @@
-import {
-  BadRequestException,
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { API_PREFIX } from '../common/http/api-prefix';
+import { etagOf, noneMatchHits } from './content-etag';
 import type { CallerView, ContentWrite, CreatedItem } from './course-content.service';
 import { ContentKind } from './domain/content-tree';
 import { CourseContentResponseDto } from './dto/content-response.dto';
-
-/** The strong ETag of a content version, as the API fixes it: `"<version>"`. */
-export function etagOf(version: number): string {
-  return `"${version}"`;
-}
-
-/** Parses `If-Match: "<version>"` (quotes and W/ optional); absent or `*` pins nothing. */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '' || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) {
-    throw new BadRequestException({
-      message: 'If-Match must be the ETag of a content version, like "3"',
-      code: 'INVALID_IF_MATCH',
-    });
-  }
-  return Number(match[1]);
-}
-
-/** True when `If-None-Match` names this version (or is `*`). */
-export function noneMatchHits(header: string | undefined, version: number): boolean {
-  if (!header) return false;
-  const tag = etagOf(version);
-  return header
-    .split(',')
-    .map((t) => t.trim().replace(/^W\//, ''))
-    .some((t) => t === '*' || t === tag);
-}
 
 const COLLECTIONS = {
   module: 'modules',

@@ -28,7 +28,7 @@ import {
 import { CourseContent } from './domain/content.types';
 import { ContentAudience, viewContent } from './domain/content-view';
 import { CourseContentResponseDto } from './dto/content-response.dto';
-import { parseIfMatch } from './course-content.http';
+import { parseIfMatch } from './content-etag';
 
 /** Enough for dozens of simultaneous writers to one course; each round lets one of them win. */
 const MAX_WRITE_ATTEMPTS = 60;
