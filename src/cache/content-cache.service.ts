@@ -114,21 +114,13 @@ export class ContentCacheService {
     courseIds: number[],
     options: { attempts?: number; retryDelayMs?: number } = {},
   ): Promise<void> {
-    const client = this.redis.client;
     const ids = [...new Set(courseIds)];
-    if (!client || ids.length === 0) return;
+    if (!this.redis.client || ids.length === 0) return;
     const attempts = Math.max(1, options.attempts ?? 5);
     const retryDelayMs = options.retryDelayMs ?? 200;
     for (let attempt = 1; ; attempt++) {
       try {
-        const multi = client.multi();
-        for (const id of ids)
-          multi.incr(ContentCacheService.generationKey(id)).del(ContentCacheService.key(id));
-        const results = await multi.exec();
-        if (!results) throw new Error('MULTI aborted');
-        const failed = results.find(([error]) => error);
-        if (failed) throw failed[0] as Error;
-        return;
+        return await this.invalidateOnce(ids);
       } catch (error) {
         if (attempt >= attempts)
           throw new Error(
@@ -142,15 +134,26 @@ export class ContentCacheService {
 
   private async tryInvalidate(courseId: number): Promise<boolean> {
     try {
-      await this.redis
-        .client!.multi()
-        .incr(ContentCacheService.generationKey(courseId))
-        .del(ContentCacheService.key(courseId))
-        .exec();
+      await this.invalidateOnce([courseId]);
       return true;
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Bumping the generation stops a reader that read the old document before the write from
+   * putting it back; deleting the entry makes the next read go to MongoDB. Throws if any failed.
+   */
+  private async invalidateOnce(courseIds: number[]): Promise<void> {
+    const multi = this.redis.client!.multi();
+    for (const id of courseIds) {
+      multi.incr(ContentCacheService.generationKey(id)).del(ContentCacheService.key(id));
+    }
+    const results = await multi.exec();
+    if (!results) throw new Error('MULTI aborted');
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0] as Error;
   }
 
   private retryInvalidation(courseId: number, deadline: number, delayMs: number): void {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Collection } from 'mongodb';
 import { buildLegacyIndex, LegacyIndex } from './domain/legacy-completions';
 
@@ -6,18 +7,23 @@ import { buildLegacyIndex, LegacyIndex } from './domain/legacy-completions';
  * by course; a bounded cache keeps memory flat on a large run.
  */
 export class ContentIndexCache {
-  private readonly entries = new Map<number, LegacyIndex | undefined>();
+  // Wrapped: a course without a content document is remembered too, and LRUCache keeps no undefined.
+  private readonly entries: LRUCache<number, { index: LegacyIndex | undefined }>;
+
   constructor(
     private readonly contents: Collection,
-    private readonly max = 500,
-  ) {}
+    max = 500,
+  ) {
+    this.entries = new LRUCache({ max });
+  }
 
   /** Indexes of `courseIds`, all of them even when they are more than the cache keeps. */
   async get(courseIds: number[]): Promise<Map<number, LegacyIndex | undefined>> {
     const result = new Map<number, LegacyIndex | undefined>();
     const missing: number[] = [];
     for (const id of courseIds) {
-      if (this.entries.has(id)) result.set(id, this.entries.get(id));
+      const entry = this.entries.get(id);
+      if (entry) result.set(id, entry.index);
       else missing.push(id);
     }
     if (missing.length > 0) {
@@ -25,8 +31,7 @@ export class ContentIndexCache {
       const found = new Map(docs.map((d) => [d.course_id as number, buildLegacyIndex(d)]));
       for (const id of missing) {
         result.set(id, found.get(id));
-        if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-        this.entries.set(id, found.get(id));
+        this.entries.set(id, { index: found.get(id) });
       }
     }
     return result;
