@@ -3,9 +3,8 @@ import { ContentCacheService } from './content-cache.service';
 import { RedisService } from './redis.service';
 
 function serviceWith(exec: jest.Mock) {
-  const multi = { incr: jest.fn(), del: jest.fn(), exec };
-  multi.incr.mockReturnValue(multi);
-  multi.del.mockReturnValue(multi);
+  const multi = { bumpGeneration: jest.fn(), exec };
+  multi.bumpGeneration.mockReturnValue(multi);
   const client = { multi: () => multi, defineCommand: jest.fn() };
   const redis = { client, isReady: true } as unknown as RedisService;
   const config = { CONTENT_CACHE_TTL_SECONDS: 10 } as AppConfig;
@@ -19,8 +18,11 @@ describe(ContentCacheService.name, () => {
   it('bumps the generation and deletes the entry on invalidation', async () => {
     const { service, multi } = serviceWith(jest.fn().mockResolvedValue([]));
     await service.invalidate(4);
-    expect(multi.incr).toHaveBeenCalledWith('course:content:gen:4');
-    expect(multi.del).toHaveBeenCalledWith('course:content:4');
+    expect(multi.bumpGeneration).toHaveBeenCalledWith(
+      'course:content:gen:4',
+      'course:content:4',
+      expect.stringMatching(/^\d+$/),
+    );
   });
 
   it('retries a failed invalidation in the background until it lands', async () => {
@@ -56,8 +58,10 @@ describe(`${ContentCacheService.name}.invalidateMany`, () => {
   it('invalidates every course in one MULTI', async () => {
     const { service, multi } = serviceWith(jest.fn().mockResolvedValue([[null, 1]]));
     await service.invalidateMany([4, 5, 4]);
-    expect(multi.incr.mock.calls).toEqual([['course:content:gen:4'], ['course:content:gen:5']]);
-    expect(multi.del.mock.calls).toEqual([['course:content:4'], ['course:content:5']]);
+    expect(multi.bumpGeneration.mock.calls.map((call) => call.slice(0, 2))).toEqual([
+      ['course:content:gen:4', 'course:content:4'],
+      ['course:content:gen:5', 'course:content:5'],
+    ]);
   });
 
   it('retries with backoff, then throws naming the courses', async () => {
