@@ -27,7 +27,11 @@ import { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseIntIdPipe, ParseObjectIdPipe } from '../common/pipes/id-params.pipe';
-import { answerRead, ContentWriteInterceptor } from './course-content.http';
+import {
+  answerRead,
+  ContentCacheInterceptor,
+  ContentWriteInterceptor,
+} from './course-content.http';
 import { ContentWrite, CourseContentService } from './course-content.service';
 import {
   ContentQueryDto,
@@ -82,6 +86,7 @@ export class CourseContentController {
 
   @Get()
   @Public()
+  @UseInterceptors(ContentCacheInterceptor)
   @ApiOkResponse({
     type: CourseContentResponseDto,
     description:
@@ -101,7 +106,7 @@ export class CourseContentController {
     @Query() query: ContentQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | undefined> {
+  ): Promise<Buffer | undefined> {
     const view = await this.content.view(caller, courseId, query.include_inactive ?? false);
     return answerRead(view, ifNoneMatch, reply);
   }

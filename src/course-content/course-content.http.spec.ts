@@ -111,7 +111,7 @@ describe('course-content.http', () => {
 
   describe(answerRead.name, () => {
     const read: CallerView = {
-      json: '{"version":4}',
+      json: Buffer.from('{"version":4}'),
       version: 4,
       cache: 'HIT',
       revalidatable: true,

@@ -50,7 +50,8 @@ export interface ContentWrite {
 
 /** The content one caller may see, already serialized: on a cache hit, once per version. */
 export interface CallerView {
-  json: string;
+  /** UTF-8 JSON, kept encoded so a hit writes it to the socket as it is. */
+  json: Buffer;
   version: number;
   cache: 'HIT' | 'MISS';
   /**
@@ -98,7 +99,7 @@ export class CourseContentService {
     }
     const revalidatable = audience !== 'public' || caller === undefined;
     const render = (content: CourseContent) =>
-      JSON.stringify(viewContent(content, audience, includeInactive));
+      Buffer.from(JSON.stringify(viewContent(content, audience, includeInactive)));
     if (!snapshot) {
       const json = render(emptyContent(courseId, course.createdAt));
       return { json, version: 0, cache, revalidatable };

@@ -7,8 +7,8 @@ const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
 @Injectable()
 export class ParseIntIdPipe implements PipeTransform<string, number> {
   transform(value: string, metadata: ArgumentMetadata): number {
-    const n = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-    if (!Number.isInteger(n) || n < 1 || n > MAX_INT4) {
+    const n = parseIntId(value);
+    if (n === undefined) {
       throw new BadRequestException({
         message: `${metadata.data ?? 'id'} must be a positive integer`,
         code: 'INVALID_ID',
@@ -16,6 +16,15 @@ export class ParseIntIdPipe implements PipeTransform<string, number> {
     }
     return n;
   }
+}
+
+/**
+ * A path id as the database stores it (a positive int4), or undefined. Takes what the global
+ * ValidationPipe may already have turned into a number, too.
+ */
+export function parseIntId(value: unknown): number | undefined {
+  const n = /^\d{1,10}$/.test(String(value)) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= MAX_INT4 ? n : undefined;
 }
 
 /** Content item ids are 24-hex ObjectId strings, normalised to lower case. */
