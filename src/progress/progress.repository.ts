@@ -27,6 +27,13 @@ export interface ReportLine {
   lastActivityAt: Date | null;
 }
 
+/** A student's standing in one course, as the progress summary reads it. */
+export interface StudentProgress {
+  status: EnrollmentStatus;
+  hasCertificate: boolean;
+  completions: Completion[];
+}
+
 export type ReportSort = 'completion_percentage' | 'student_id' | 'enrolled_at';
 
 export interface ReportPage {
@@ -144,6 +151,41 @@ export class ProgressRepository {
        where user_id = ? and course_id = ? order by completed_at, id`,
       [userId, courseId],
     );
+  }
+
+  /**
+   * What the student's summary needs of PostgreSQL, in one round trip: whether they are enrolled,
+   * whether a valid certificate exists, and the keys of their completions in the order they were
+   * made. Null when the student never enrolled.
+   */
+  async findStudentProgress(userId: number, courseId: number): Promise<StudentProgress | null> {
+    const rows = await query<{
+      status: EnrollmentStatus;
+      has_certificate: boolean;
+      item_types: string[] | null;
+      item_ids: string[] | null;
+    }>(
+      this.em,
+      `select e.status,
+              exists (select 1 from certificates c
+                      where c.enrollment_id = e.id and not c.is_revoked) as has_certificate,
+              p.item_types, p.item_ids
+       from enrollments e
+       left join lateral (
+         select array_agg(item_type order by completed_at, id) as item_types,
+                array_agg(item_id order by completed_at, id) as item_ids
+         from progress where user_id = e.student_id and course_id = e.course_id
+       ) p on true
+       where e.student_id = ? and e.course_id = ?`,
+      [userId, courseId],
+    );
+    if (!rows.length) return null;
+    const { status, has_certificate, item_types, item_ids } = rows[0];
+    return {
+      status,
+      hasCertificate: has_certificate,
+      completions: (item_types ?? []).map((itemType, i) => ({ itemType, itemId: item_ids![i] })),
+    };
   }
 
   /**
