@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
@@ -10,7 +11,9 @@ import { JwtAuthGuard } from './jwt-auth.guard';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.JWT_SECRET,
+        // A key object, not the string: given a string, jsonwebtoken first tries to parse it as a
+        // public key on every verification, which cost a fifth of the CPU of an authenticated read.
+        secret: createSecretKey(Buffer.from(config.JWT_SECRET)),
         verifyOptions: { algorithms: ['HS256'] },
         signOptions: { algorithm: 'HS256' },
       }),
