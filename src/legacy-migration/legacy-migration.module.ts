@@ -49,8 +49,7 @@ export class LegacyMigrationModule {
     const parts = options.parts ?? ['postgres', 'mongo', 'cache'];
     const has = (part: LegacyMigrationPart) => parts.includes(part);
     const imports: DynamicModule[] = [AppConfigModule.forRoot(config)];
-    if (has('postgres'))
-      imports.push(PostgresModule.forRoot({ registerRequestContext: false, ...options.postgres }));
+    if (has('postgres')) imports.push(PostgresModule.forRoot(options.postgres));
     if (has('mongo'))
       imports.push(
         MongoModule.forRoot({
