@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { CacheModule } from './cache/cache.module';
 import { CertificatesModule } from './certificates/certificates.module';
 import { AuthModule } from './common/auth/auth.module';
@@ -14,20 +15,14 @@ import { ProgressModule } from './progress/progress.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            customLogLevel: (_req, res, err) =>
-              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-            autoLogging: { ignore: (req) => req.url?.startsWith('/health/') ?? false },
-          },
-        }),
+        // Nest's own log lines go to the process logger; request lines are written by Fastify
+        // (see RequestLog), so no logging middleware runs on any route.
+        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
         DatabaseModule,
         CacheModule,
         AuthModule,

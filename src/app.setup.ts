@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { API_PREFIX } from './common/http/api-prefix';
 import { acceptJsonBodiesOnly } from './common/json-body';
+import { createRootLogger, RequestLog } from './common/logging/request-log';
 import { NoNulCharacterPipe } from './common/pipes/no-nul-character.pipe';
 import { refineOpenApi } from './common/openapi';
 import { validationOptions } from './common/validation-options';
@@ -19,25 +20,29 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Builds the application exactly as production runs it; tests call this too. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config);
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    logController: new RequestLog(),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: true,
-    // A caller's X-Request-Id is kept so one id follows a request across services; the raw
-    // request carries it too, where the pino-http request logger picks it up.
+    // A caller's X-Request-Id is kept so one id follows a request across services.
     genReqId: (raw: IncomingMessage) => {
       const given = raw.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      (raw as IncomingMessage & { id: string }).id = id;
-      return id;
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
-    // Bodies are parsed by acceptJsonBodiesOnly (JSON only), not by Nest's default parsers.
-    bodyParser: false,
-    // Throw start-up errors to the caller (main.ts prints one line) instead of exiting here.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, logger),
+    adapter,
+    {
+      bufferLogs: true,
+      // Bodies are parsed by acceptJsonBodiesOnly (JSON only), not by Nest's default parsers.
+      bodyParser: false,
+      // Throw start-up errors to the caller (main.ts prints one line) instead of exiting here.
+      abortOnError: false,
+    },
+  );
   configureApp(app);
   await app.init();
   return app;
