@@ -162,29 +162,27 @@ export class ProgressRepository {
     const rows = await query<{
       status: EnrollmentStatus;
       has_certificate: boolean;
-      item_types: string[] | null;
-      item_ids: string[] | null;
+      completions: [string, string][] | null;
     }>(
       this.em,
+      // json, not arrays: the driver parses JSON natively and arrays in JavaScript.
       `select e.status,
               exists (select 1 from certificates c
                       where c.enrollment_id = e.id and not c.is_revoked) as has_certificate,
-              p.item_types, p.item_ids
+              (select json_agg(json_build_array(p.item_type, p.item_id)
+                               order by p.completed_at, p.id)
+               from progress p
+               where p.user_id = e.student_id and p.course_id = e.course_id) as completions
        from enrollments e
-       left join lateral (
-         select array_agg(item_type order by completed_at, id) as item_types,
-                array_agg(item_id order by completed_at, id) as item_ids
-         from progress where user_id = e.student_id and course_id = e.course_id
-       ) p on true
        where e.student_id = ? and e.course_id = ?`,
       [userId, courseId],
     );
     if (!rows.length) return null;
-    const { status, has_certificate, item_types, item_ids } = rows[0];
+    const { status, has_certificate, completions } = rows[0];
     return {
       status,
       hasCertificate: has_certificate,
-      completions: (item_types ?? []).map((itemType, i) => ({ itemType, itemId: item_ids![i] })),
+      completions: (completions ?? []).map(([itemType, itemId]) => ({ itemType, itemId })),
     };
   }
 
