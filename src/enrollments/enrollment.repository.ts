@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Page } from '../common/dto/pagination.dto';
-import { columnsOf, query, toRecords } from '../database/records';
+import { columnsOf, preparedRead, query, toRecords } from '../database/records';
 import { EnrollmentStatus } from './domain/enrollment-status';
 import { EnrollmentState } from './domain/enrollment-transitions';
 import { Enrollment, EnrollmentRecord } from './enrollment.entity';
@@ -122,8 +122,10 @@ export class EnrollmentRepository {
     courseId: number,
     statuses: readonly EnrollmentStatus[],
   ): Promise<boolean> {
-    const rows = await this.sql(
-      `select 1 from enrollments where student_id = ? and course_id = ? and status in (?)`,
+    const rows = await preparedRead(
+      this.em,
+      'enrollments-has-status',
+      `select 1 from enrollments where student_id = $1 and course_id = $2 and status = any($3)`,
       [studentId, courseId, [...statuses]],
     );
     return rows.length > 0;

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { columnsOf, query, toRecords } from '../database/records';
+import { columnsOf, preparedRead, query, toRecords } from '../database/records';
 import { EnrollmentStatus } from '../enrollments/domain/enrollment-status';
 import { Completion, CountedItem } from './domain/progress-calculator';
 import { Progress, ProgressRecord } from './progress.entity';
@@ -159,12 +159,13 @@ export class ProgressRepository {
    * made. Null when the student never enrolled.
    */
   async findStudentProgress(userId: number, courseId: number): Promise<StudentProgress | null> {
-    const rows = await query<{
+    const rows = await preparedRead<{
       status: EnrollmentStatus;
       has_certificate: boolean;
       completions: [string, string][] | null;
     }>(
       this.em,
+      'progress-student-summary',
       // json, not arrays: the driver parses JSON natively and arrays in JavaScript.
       `select e.status,
               exists (select 1 from certificates c
@@ -174,7 +175,7 @@ export class ProgressRepository {
                from progress p
                where p.user_id = e.student_id and p.course_id = e.course_id) as completions
        from enrollments e
-       where e.student_id = ? and e.course_id = ?`,
+       where e.student_id = $1 and e.course_id = $2`,
       [userId, courseId],
     );
     if (!rows.length) return null;

@@ -76,6 +76,7 @@ describe('HealthController (e2e)', () => {
   });
 
   it('answers 503 with Retry-After and the error shape when PostgreSQL is down', async () => {
+    const student = newUser('student');
     const port = await freePort();
     const noPg = await createTestApp({
       DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${port}/nothing`,
@@ -86,9 +87,11 @@ describe('HealthController (e2e)', () => {
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBeDefined();
       expect(res.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
-      const courses = await noPg.app.inject({ method: 'GET', url: '/api/v1/courses' });
-      expect(courses.statusCode).toBe(503);
-      expect(courses.json().code).toBe('DEPENDENCY_UNAVAILABLE');
+      for (const url of ['/api/v1/courses', '/api/v1/progress/course/1']) {
+        const read = await noPg.app.inject({ method: 'GET', url, headers: student.headers });
+        expect(read.statusCode).toBe(503);
+        expect(read.json().code).toBe('DEPENDENCY_UNAVAILABLE');
+      }
     } finally {
       await noPg.close();
     }
